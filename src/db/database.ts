@@ -1,0 +1,37 @@
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { PlatformTables } from '../platform/platform.tables.js';
+
+/** The whole schema, one interface per module merged here. */
+export interface Database extends PlatformTables {}
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+export type DbOrTx = Db | Tx;
+
+/** The role the application runs as: no UPDATE or DELETE on the audit log (see the platform migration). */
+export const APP_ROLE = 'harbour_app';
+
+// Dates stay Date; bigint counts (COUNT(*)) come back as strings: parse to number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+// DATE columns are calendar dates with no time zone: keep the ISO string.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
+export type DatabaseHandle = { db: Db; pool: pg.Pool; close(): Promise<void> };
+
+export function createDatabase(connectionString: string, poolSize = 10): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString, max: poolSize, idleTimeoutMillis: 30_000 });
+  pool.on('connect', (client) => {
+    // Queued before any query the caller sends on this connection.
+    client.query(`set role ${APP_ROLE}`).catch(() => undefined);
+  });
+  pool.on('error', () => undefined); // a dropped idle connection is replaced on next use
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    pool,
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FileMigrationProvider, Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kysely';
+import pg from 'pg';
+
+const migrationFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+function migratorFor(db: Kysely<unknown>): Migrator {
+  return new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }) });
+}
+
+/** Migrations run as the connecting (owning) role, not the restricted application role. */
+async function withOwnerConnection<T>(connectionString: string, work: (db: Kysely<unknown>) => Promise<T>): Promise<T> {
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max: 1 }) }) });
+  try {
+    return await work(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+export async function migrateToLatest(connectionString: string): Promise<string[]> {
+  return withOwnerConnection(connectionString, async (db) => {
+    const result: MigrationResultSet = await migratorFor(db).migrateToLatest();
+    if (result.error) {
+      const failed = result.results?.find((r) => r.status === 'Error');
+      throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${String(result.error)}`);
+    }
+    return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  });
+}
+
+export type MigrationStatus = { current: boolean; pending: string[] };
+
+export async function migrationStatus(db: Kysely<any>): Promise<MigrationStatus> {
+  const migrations = await migratorFor(db).getMigrations();
+  const pending = migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  return { current: pending.length === 0, pending };
+}

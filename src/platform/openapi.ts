@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { page } from './routes.js';
+
+const problemSchema = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'code'],
+  properties: {
+    type: { type: 'string', format: 'uri' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    code: { type: 'string', description: 'Stable error code, e.g. unauthenticated, forbidden, validation_failed, not_found' },
+    instance: { type: 'string' },
+    requestId: { type: 'string' },
+    errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+  },
+};
+
+function toSchema(schema: z.ZodType, io: 'input' | 'output') {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return rest;
+}
+
+/** Express ":id" paths in OpenAPI "{id}" form. */
+function openApiPath(url: string): string {
+  return url.replace(/:(\w+)/g, '{$1}');
+}
+
+/** The OpenAPI 3.1 document, generated from the zod schemas the API routes validate and answer with. */
+export function buildOpenApi(app: FastifyInstance) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of app.apiRoutes) {
+    const parameters: unknown[] = [];
+    for (const [location, schema] of [['path', route.params], ['query', route.query]] as const) {
+      if (!schema) continue;
+      const json = toSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, property] of Object.entries(json.properties ?? {})) {
+        parameters.push({ name, in: location, required: location === 'path' || (json.required ?? []).includes(name), schema: property });
+      }
+    }
+    const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+    (paths[openApiPath(route.url)] ??= {})[route.method.toLowerCase()] = {
+      summary: route.summary,
+      tags: route.tags,
+      security: [{ bearer: [route.scope] }],
+      'x-required-scope': route.scope,
+      ...(parameters.length ? { parameters } : {}),
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } } } : {}),
+      responses: {
+        [String(route.response.status)]: { description: route.response.description, content: { 'application/json': { schema: toSchema(route.response.schema, 'output') } } },
+        '400': problem('The request is not valid; errors lists each problem'),
+        '401': problem('No valid bearer token'),
+        '403': problem('The token lacks the required scope'),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Harbour API',
+      version: '1.0.0',
+      description: 'JSON API for partner agencies’ systems. Authenticate with `Authorization: Bearer <token>`; tokens are created with `npx harbour token create --agency CODE --scopes a,b`. Errors are application/problem+json.',
+    },
+    servers: [{ url: app.config.baseUrl }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An agency API token (hbr_…)' } },
+      schemas: { Problem: problemSchema },
+    },
+  };
+}
+
+export function registerOpenApi(app: FastifyInstance): void {
+  page(app, {
+    method: 'GET',
+    url: '/api/v1/openapi.json',
+    access: 'public',
+    audit: 'api.openapi.read',
+    handler: async ({ reply }) => reply.type('application/json').send(buildOpenApi(app)),
+  });
+}

@@ -1,0 +1,49 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Permission } from './permissions.js';
+import { renderView } from './views.js';
+import { translate } from './i18n.js';
+
+type NavItem = { href: string; key: string; permission: Permission | 'signed-in' };
+
+/** Service navigation: each user sees only what their roles allow. */
+const NAVIGATION: NavItem[] = [
+  { href: '/', key: 'nav.home', permission: 'signed-in' },
+  { href: '/admin/agencies', key: 'nav.agencies', permission: 'agencies:manage' },
+  { href: '/admin/users', key: 'nav.users', permission: 'users:manage' },
+  { href: '/admin/audit', key: 'nav.audit', permission: 'audit:read' },
+];
+
+function navigationFor(request: FastifyRequest) {
+  const principal = request.principal;
+  if (!principal || principal.kind !== 'user') return [];
+  const path = request.url.split('?')[0] ?? '/';
+  return NAVIGATION.filter((item) => item.permission === 'signed-in' || principal.permissions.has(item.permission)).map((item) => ({
+    href: item.href,
+    text: translate('en', item.key),
+    active: item.href === '/' ? path === '/' : path.startsWith(item.href),
+  }));
+}
+
+/** Renders a page with what every layout needs; reads and clears the session's flash (errors and typed values). */
+export async function renderPage(request: FastifyRequest, reply: FastifyReply, template: string, context: Record<string, unknown> = {}): Promise<FastifyReply> {
+  const flash = request.session?.flash ?? {};
+  if (request.session && Object.keys(flash).length > 0) {
+    await request.server.sessions.setFlash(request.session.idHash, {});
+  }
+  const fieldErrors = Object.fromEntries((flash.errors ?? []).map((e) => [e.field, { text: e.message }]));
+  const errorList = (flash.errors ?? []).map((e) => ({ text: e.message, href: `#${e.field.replace(/\./g, '-')}` }));
+  const principal = request.principal?.kind === 'user' ? request.principal : null;
+  const html = await renderView(request.server.views, template, {
+    cspNonce: request.cspNonce,
+    csrfToken: request.session?.csrfToken ?? '',
+    partnershipName: request.server.config.partnershipName,
+    currentUser: principal && { displayName: principal.displayName, agencyName: principal.agencyName, email: principal.email },
+    navigation: navigationFor(request),
+    errorList,
+    fieldErrors,
+    values: flash.values ?? {},
+    notice: flash.notice,
+    ...context,
+  });
+  return reply.type('text/html; charset=utf-8').send(html);
+}

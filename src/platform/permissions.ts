@@ -1,0 +1,46 @@
+/** Roles from DESIGN.md and what each may do. Record-level access is checked again in each module's policy. */
+export const ROLES = ['admin', 'coordinator', 'chair', 'idva', 'agency_rep', 'practitioner', 'analyst', 'strategy_lead', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'agencies:manage',
+  'users:manage',
+  'tokens:manage',
+  'audit:read',
+  'personal-data:read',
+  'aggregates:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const CASEWORK: Permission[] = ['personal-data:read', 'aggregates:read'];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: ['agencies:manage', 'users:manage', 'tokens:manage', 'audit:read'],
+  coordinator: CASEWORK,
+  chair: CASEWORK,
+  idva: CASEWORK,
+  agency_rep: CASEWORK,
+  practitioner: CASEWORK,
+  analyst: ['aggregates:read'],
+  strategy_lead: ['aggregates:read'],
+  auditor: ['audit:read'],
+};
+
+export function permissionsFor(roles: readonly string[]): Set<Permission> {
+  const granted = new Set<Permission>();
+  for (const role of roles) for (const p of ROLE_PERMISSIONS[role as Role] ?? []) granted.add(p);
+  return granted;
+}
+
+/** MFA protects everyone who can see personal data or change the system; analyst-only users may be exempted by the partnership. */
+export function mfaRequired(roles: readonly string[], analystMfaOptional: boolean): boolean {
+  if (!analystMfaOptional) return true;
+  return !roles.every((role) => role === 'analyst');
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** Scopes an agency's API token can carry ("*" grants all). Each module adds the scopes its API uses. */
+export const API_SCOPES = ['agencies:read'] as const;
