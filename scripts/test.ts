@@ -13,7 +13,10 @@ import { migrateToLatest } from '../src/db/migrator.js';
 import { buildStylesheet } from '../src/platform/assets.js';
 
 const TEMPLATE = 'harbour_test_template';
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+/** `npm test -- some/file.test.ts other` runs only the test files whose path contains one of these. */
+const filters = args.filter((arg, i) => !arg.startsWith('--') && args[i - 1] !== '--only');
 
 function findTests(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -49,7 +52,9 @@ async function main(): Promise<number> {
   const files = [
     ...(only === 'e2e' ? [] : findTests('src')),
     ...(only === 'unit' ? [] : findTests('test')),
-  ].sort();
+  ]
+    .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
+    .sort();
   let embedded: EmbeddedServer | undefined;
   let tempDir: string | undefined;
   let adminUrl = process.env.DATABASE_URL;
