@@ -43,6 +43,7 @@ export async function renderPage(request: FastifyRequest, reply: FastifyReply, t
     fieldErrors,
     values: flash.values ?? {},
     notice: flash.notice,
+    officialSensitive: request.audit?.personalData ?? false,
     ...context,
   });
   return reply.type('text/html; charset=utf-8').send(html);

@@ -12,6 +12,8 @@ import type { Session, SessionStore } from './session.js';
 export type AuditContext = {
   event: string;
   persist: boolean;
+  /** The page shows personal data: marked OFFICIAL-SENSITIVE and every view is recorded. */
+  personalData: boolean;
   recorded: boolean;
   /** Set when the status code alone would mislead, e.g. a redirect back to a form with errors. */
   outcome?: AuditOutcome;

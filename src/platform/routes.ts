@@ -102,7 +102,7 @@ export function page<B, Q, P>(app: FastifyInstance, route: PageRoute<B, Q, P>): 
     config: { harbour: { kind: 'page', access: route.access, audit: route.audit } },
     handler: async (request, reply) => {
       const persist = !route.auditedByService && (route.method !== 'GET' || Boolean(route.personalData));
-      request.audit = { event: route.audit, persist, recorded: false };
+      request.audit = { event: route.audit, persist, personalData: Boolean(route.personalData), recorded: false };
       checkPageAccess(route.access, request.principal);
       const params = parseOrThrow(route.params, request.params);
       const query = parseOrThrow(route.query, request.query);
@@ -164,7 +164,7 @@ export function api<B, Q, P>(app: FastifyInstance, route: ApiRoute<B, Q, P>): vo
     url: route.url,
     config: { harbour: { kind: 'api', access: route.scope, audit: route.audit } },
     handler: async (request, reply) => {
-      request.audit = { event: route.audit, persist: route.method !== 'GET' || Boolean(route.personalData), recorded: false };
+      request.audit = { event: route.audit, persist: route.method !== 'GET' || Boolean(route.personalData), personalData: Boolean(route.personalData), recorded: false };
       const principal = request.principal;
       if (!principal || principal.kind !== 'token') throw errors.unauthenticated();
       if (!hasScope(principal, route.scope)) throw errors.forbidden();

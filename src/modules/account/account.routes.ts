@@ -25,6 +25,12 @@ async function rotateSession(request: FastifyRequest, reply: FastifyReply, field
   setSessionCookie(reply, cookieValue);
 }
 
+/** Both factors passed: a fresh session for the signed-in user, then where they were going. */
+async function finishSignIn(request: FastifyRequest, reply: FastifyReply, userId: string, partnershipId: string, next: string | undefined) {
+  await rotateSession(request, reply, { userId, partnershipId });
+  return reply.redirect(next ?? '/', 303);
+}
+
 function pendingUserId(request: FastifyRequest): string | null {
   return request.session?.pendingUserId ?? null;
 }
@@ -60,10 +66,7 @@ export function registerAccountModule(app: FastifyInstance): void {
     invalidRedirect: (request) => withNext('/sign-in', safeNext.parse((request.body as { next?: string })?.next)),
     handler: async ({ request, reply, body }) => {
       const result = await account.checkPassword(deps, info(request), body.email, body.password);
-      if (result.next === 'done') {
-        await rotateSession(request, reply, { userId: result.userId, partnershipId: result.partnershipId });
-        return reply.redirect(body.next ?? '/', 303);
-      }
+      if (result.next === 'done') return finishSignIn(request, reply, result.userId, result.partnershipId, body.next);
       await rotateSession(request, reply, { pendingUserId: result.userId, partnershipId: result.partnershipId });
       return reply.redirect(withNext(result.next === 'mfa' ? '/sign-in/code' : '/sign-in/set-up-code', body.next), 303);
     },
@@ -92,17 +95,16 @@ export function registerAccountModule(app: FastifyInstance): void {
     handler: async ({ request, reply, body }) => {
       const userId = pendingUserId(request);
       if (!userId) return reply.redirect('/sign-in', 303);
+      let partnershipId: string;
       try {
-        await account.checkCode(deps, info(request), userId, body.code);
+        ({ partnershipId } = await account.checkCode(deps, info(request), userId, body.code));
       } catch (error) {
         if ((error as { code?: string }).code === 'account_locked' && request.session) {
           await request.server.sessions.destroy(request.session.idHash); // locked: start again from the password
         }
         throw error;
       }
-      const user = await app.db.selectFrom('users').select('partnership_id').where('id', '=', userId).executeTakeFirstOrThrow();
-      await rotateSession(request, reply, { userId, partnershipId: user.partnership_id });
-      return reply.redirect(body.next ?? '/', 303);
+      return finishSignIn(request, reply, userId, partnershipId, body.next);
     },
   });
 
@@ -131,10 +133,8 @@ export function registerAccountModule(app: FastifyInstance): void {
     handler: async ({ request, reply, body }) => {
       const userId = pendingUserId(request);
       if (!userId) return reply.redirect('/sign-in', 303);
-      await account.confirmEnrolment(deps, info(request), userId, body.code);
-      const user = await app.db.selectFrom('users').select('partnership_id').where('id', '=', userId).executeTakeFirstOrThrow();
-      await rotateSession(request, reply, { userId, partnershipId: user.partnership_id });
-      return reply.redirect(body.next ?? '/', 303);
+      const { partnershipId } = await account.confirmEnrolment(deps, info(request), userId, body.code);
+      return finishSignIn(request, reply, userId, partnershipId, body.next);
     },
   });
 

@@ -66,7 +66,7 @@ async function failAttempt(deps: AccountDeps, info: RequestInfo, who: { userId: 
 }
 
 /** Second factor. A code can be used once: its time step is remembered. Failures count towards the lock. */
-export async function checkCode(deps: AccountDeps, info: RequestInfo, userId: string, code: string): Promise<void> {
+export async function checkCode(deps: AccountDeps, info: RequestInfo, userId: string, code: string): Promise<{ partnershipId: string }> {
   await limitByIp(deps, info);
   const user = await repo.findUserById(deps.db, userId);
   if (!user || !user.active || !user.totp_secret || !user.mfa_enrolled_at) throw errors.unauthenticated();
@@ -84,6 +84,7 @@ export async function checkCode(deps: AccountDeps, info: RequestInfo, userId: st
     await repo.recordSuccess(trx, user.id, step);
     await recordAudit(trx, event(info, { action: 'sign-in.mfa', outcome: 'success', ...who }));
   });
+  return { partnershipId: user.partnership_id };
 }
 
 /** Shows the same secret until it is confirmed, so reloading the page does not invalidate a scanned code. */
@@ -99,7 +100,7 @@ export async function enrolmentDetails(deps: AccountDeps, userId: string): Promi
   return { secret, qrSvg: await totpQrSvg(secret, user.email), email: user.email };
 }
 
-export async function confirmEnrolment(deps: AccountDeps, info: RequestInfo, userId: string, code: string): Promise<void> {
+export async function confirmEnrolment(deps: AccountDeps, info: RequestInfo, userId: string, code: string): Promise<{ partnershipId: string }> {
   await limitByIp(deps, info);
   const user = await repo.findUserById(deps.db, userId);
   if (!user || !user.active || !user.totp_secret || user.mfa_enrolled_at) throw errors.unauthenticated();
@@ -114,6 +115,7 @@ export async function confirmEnrolment(deps: AccountDeps, info: RequestInfo, use
     await repo.recordSuccess(trx, user.id, step);
     await recordAudit(trx, event(info, { action: 'mfa.enrol', outcome: 'success', ...who }));
   });
+  return { partnershipId: user.partnership_id };
 }
 
 export async function invitationFor(deps: AccountDeps, token: string) {

@@ -26,18 +26,14 @@ export function listAreas(db: DbOrTx, partnershipId: string) {
   return db.selectFrom('areas').select(['id', 'code', 'name']).where('partnership_id', '=', partnershipId).orderBy('name').execute();
 }
 
+function agencyColumns(form: AgencyForm) {
+  return { code: form.code, name: form.name, type: form.type, area_id: form.areaId, isa_signed_on: form.isaSigned, isa_expires_on: form.isaExpires };
+}
+
 export async function insertAgency(db: DbOrTx, partnershipId: string, form: AgencyForm): Promise<string> {
   const row = await db
     .insertInto('agencies')
-    .values({
-      partnership_id: partnershipId,
-      code: form.code,
-      name: form.name,
-      type: form.type,
-      area_id: form.areaId,
-      isa_signed_on: form.isaSigned,
-      isa_expires_on: form.isaExpires,
-    })
+    .values({ partnership_id: partnershipId, ...agencyColumns(form) })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -47,16 +43,7 @@ export async function insertAgency(db: DbOrTx, partnershipId: string, form: Agen
 export async function updateAgency(db: DbOrTx, partnershipId: string, id: string, version: number, form: AgencyForm): Promise<boolean> {
   const result = await db
     .updateTable('agencies')
-    .set((eb) => ({
-      code: form.code,
-      name: form.name,
-      type: form.type,
-      area_id: form.areaId,
-      isa_signed_on: form.isaSigned,
-      isa_expires_on: form.isaExpires,
-      updated_at: new Date(),
-      version: eb('version', '+', 1),
-    }))
+    .set((eb) => ({ ...agencyColumns(form), updated_at: new Date(), version: eb('version', '+', 1) }))
     .where('partnership_id', '=', partnershipId)
     .where('id', '=', id)
     .where('version', '=', version)

@@ -6,6 +6,7 @@ import type { Actor } from '../../platform/request-context.js';
 import { API_TOKEN_PREFIX } from '../../platform/authentication.js';
 import { API_SCOPES } from '../../platform/permissions.js';
 import { newSecret, sha256 } from '../../platform/secrets.js';
+import { agreementStatus, type AgreementStatus } from './admin.presenter.js';
 import type { AgencyForm, UserForm } from './admin.schemas.js';
 import * as repo from './admin.repository.js';
 
@@ -157,4 +158,11 @@ export async function revokeApiToken(deps: Pick<AdminDeps, 'db'>, actor: Actor, 
     if (!(await repo.revokeApiToken(trx, actor.principal.partnershipId, tokenId))) throw errors.notFound('API token');
     await actor.record(trx, { action: 'api-token.revoke', outcome: 'success', subjectType: 'api_token', subjectId: tokenId });
   });
+}
+
+/** The state of one agency's information-sharing agreement, for other modules to show or enforce. */
+export async function agencyAgreement(db: Db, partnershipId: string, agencyId: string): Promise<AgreementStatus> {
+  const agency = await repo.findAgency(db, partnershipId, agencyId);
+  if (!agency) throw errors.notFound('Agency');
+  return agreementStatus(agency.isa_signed_on, agency.isa_expires_on);
 }

@@ -1,5 +1,5 @@
 import type { UserPrincipal } from '../../platform/principal.js';
-import { agreementStatus, roleLabel } from '../admin/admin.presenter.js';
+import { roleLabel, type AgreementStatus } from '../admin/admin.presenter.js';
 
 type Card = { href: string; titleKey: string; bodyKey: string };
 
@@ -9,12 +9,12 @@ const CARDS: { permission: Parameters<UserPrincipal['permissions']['has']>[0]; c
   { permission: 'audit:read', card: { href: '/admin/audit', titleKey: 'home.card.audit', bodyKey: 'home.card.audit.body' } },
 ];
 
-export function presentHome(user: UserPrincipal, agency: { isa_signed_on: string | null; isa_expires_on: string | null }) {
+export function presentHome(user: UserPrincipal, agreement: AgreementStatus) {
   return {
     name: user.displayName,
     agencyName: user.agencyName,
     roles: user.roles.map(roleLabel).join(', '),
-    agreement: agreementStatus(agency.isa_signed_on, agency.isa_expires_on),
+    agreement,
     cards: CARDS.filter((c) => user.permissions.has(c.permission)).map((c) => c.card),
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { renderPage } from '../../platform/page-context.js';
 import { page, requireUser } from '../../platform/routes.js';
+import { agencyAgreement } from '../admin/admin.service.js';
 import { presentHome } from './home.presenter.js';
 
 /** The signed-in start page: what this person can do, by role. */
@@ -12,13 +13,8 @@ export function registerHomeModule(app: FastifyInstance): void {
     audit: 'home.view',
     handler: async ({ request, reply }) => {
       const user = requireUser(request);
-      const agency = await app.db
-        .selectFrom('agencies')
-        .select(['isa_signed_on', 'isa_expires_on'])
-        .where('partnership_id', '=', user.partnershipId)
-        .where('id', '=', user.agencyId)
-        .executeTakeFirstOrThrow();
-      return renderPage(request, reply, 'home/views/home.njk', presentHome(user, agency));
+      const agreement = await agencyAgreement(app.db, user.partnershipId, user.agencyId);
+      return renderPage(request, reply, 'home/views/home.njk', presentHome(user, agreement));
     },
   });
 }
