@@ -128,7 +128,7 @@ export async function insertInvitation(db: DbOrTx, partnershipId: string, userId
   await db.insertInto('invitations').values({ partnership_id: partnershipId, user_id: userId, token_hash: tokenHash, created_by: createdBy, expires_at: expiresAt }).execute();
 }
 
-type UserChange = { active?: boolean; totp_secret?: null; mfa_enrolled_at?: null; totp_last_step?: null; failed_sign_ins?: number; locked_until?: null };
+type UserChange = { display_name?: string; agency_id?: string; roles?: string[]; active?: boolean; totp_secret?: null; mfa_enrolled_at?: null; totp_last_step?: null; failed_sign_ins?: number; locked_until?: null };
 
 export async function updateUser(db: DbOrTx, partnershipId: string, id: string, version: number, change: UserChange): Promise<boolean> {
   const result = await db

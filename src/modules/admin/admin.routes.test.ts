@@ -208,6 +208,27 @@ describe('admin pages', () => {
     );
   });
 
+  it('changes a user’s name, agency and roles, taking effect on their next page', async () => {
+    const email = 'analyst@demo.harbour.example';
+    const analyst = new WebClient(t.app, '10.1.0.8');
+    await analyst.signIn(email);
+    assert.equal((await analyst.get('/admin/agencies')).statusCode, 403);
+    const user = await t.database.db.selectFrom('users').select(['id', 'version', 'agency_id']).where('email', '=', email).executeTakeFirstOrThrow();
+    const url = `/admin/users/${user.id}`;
+    const saved = await admin.submit(`${url}/edit`, url, { displayName: 'Imogen Platt-Hughes', agencyId: user.agency_id, roles: ['analyst', 'admin'], version: String(user.version) });
+    assert.equal(saved.headers.location, url);
+    assert.match((await admin.get(url)).body, /Imogen Platt-Hughes updated/);
+    assert.equal((await analyst.get('/admin/agencies')).statusCode, 200, 'the new role applies without signing in again');
+    const audit = await t.database.db.selectFrom('audit_events').select('details').where('action', '=', 'user.update').where('subject_id', '=', user.id).executeTakeFirstOrThrow();
+    assert.deepEqual((audit.details as { before: { roles: string[] } }).before.roles, ['analyst']);
+
+    const stale = await admin.submit(`${url}/edit`, url, { displayName: 'Stale', agencyId: user.agency_id, roles: 'analyst', version: String(user.version) });
+    assert.equal(stale.headers.location, `${url}/edit`);
+    const row = await t.database.db.selectFrom('users').select(['display_name', 'roles']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    assert.equal(row.display_name, 'Imogen Platt-Hughes');
+    assert.deepEqual(row.roles, ['analyst', 'admin']);
+  });
+
   it('does not let an admin deactivate themselves', async () => {
     const me = await t.database.db.selectFrom('users').select(['id', 'version']).where('email', '=', ADMIN).executeTakeFirstOrThrow();
     const url = `/admin/users/${me.id}`;

@@ -6,7 +6,7 @@ import { renderPage } from '../../platform/page-context.js';
 import { ROLES } from '../../platform/permissions.js';
 import { actorFor } from '../../platform/request-context.js';
 import { page, requireUser } from '../../platform/routes.js';
-import { agencyEditForm, agencyForm, AGENCY_TYPES, auditQuery, idParams, listQuery, userActionForm, userForm } from './admin.schemas.js';
+import { agencyEditForm, agencyForm, AGENCY_TYPES, auditQuery, idParams, listQuery, userActionForm, userEditForm, userForm } from './admin.schemas.js';
 import { agencyTypeLabel, dateParts, presentAgency, presentUser, roleLabel, userStatus } from './admin.presenter.js';
 import { presentAuditEvent } from './audit-log.presenter.js';
 import * as repo from './admin.repository.js';
@@ -171,6 +171,42 @@ export function registerAdminModule(app: FastifyInstance): void {
       return renderPage(request, reply, 'admin/views/user.njk', {
         user: { ...presentUser(user), version: user.version, active: user.active, hasPassword: user.has_password, mfaEnrolled: Boolean(user.mfa_enrolled_at), locked: userStatus(user).text === 'Locked', isSelf: user.id === requireUser(request).userId },
       });
+    },
+  });
+
+  page(app, {
+    method: 'GET',
+    url: '/admin/users/:id/edit',
+    subjectType: 'user',
+    access: 'users:manage',
+    audit: 'user.update.view',
+    personalData: true,
+    params: idParams,
+    handler: async ({ request, reply, params }) => {
+      const partnershipId = requireUser(request).partnershipId;
+      const [user, agencies] = await Promise.all([repo.findUser(app.db, partnershipId, params.id), repo.listAgencies(app.db, partnershipId)]);
+      if (!user) throw errors.notFound('User');
+      return renderPage(request, reply, 'admin/views/user-edit.njk', {
+        user: { id: user.id, name: user.display_name, email: user.email, agencyId: user.agency_id, roles: user.roles, version: user.version },
+        agencyItems: agencies.filter((a) => a.active || a.id === user.agency_id).map((a) => ({ value: a.id, text: a.name })),
+        roleItems,
+      });
+    },
+  });
+
+  page(app, {
+    method: 'POST',
+    url: '/admin/users/:id',
+    subjectType: 'user',
+    access: 'users:manage',
+    audit: 'user.update',
+    params: idParams,
+    body: userEditForm,
+    invalidRedirect: (request) => `/admin/users/${(request.params as { id: string }).id}/edit`,
+    handler: async ({ request, reply, params, body }) => {
+      await admin.updateUser(deps, actorFor(request), params.id, body);
+      await app.sessions.setFlash(request.session!.idHash, { notice: `${body.displayName} updated` });
+      return reply.redirect(`/admin/users/${params.id}`, 303);
     },
   });
 

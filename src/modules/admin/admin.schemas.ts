@@ -109,6 +109,8 @@ export const userForm = z.object({
   roles: roleList,
 });
 
+export const userEditForm = userForm.omit({ email: true }).extend({ version });
+
 export const userActionForm = z.object({ version });
 
 export const idParams = z.object({ id: z.uuid() });
@@ -127,3 +129,4 @@ export const auditQuery = z.object({
 
 export type AgencyForm = z.infer<typeof agencyForm>;
 export type UserForm = z.infer<typeof userForm>;
+export type UserEditForm = z.infer<typeof userEditForm>;

@@ -7,7 +7,7 @@ import { API_TOKEN_PREFIX } from '../../platform/authentication.js';
 import { API_SCOPES } from '../../platform/permissions.js';
 import { newSecret, sha256 } from '../../platform/secrets.js';
 import { agreementStatus, type AgreementStatus } from './admin.presenter.js';
-import type { AgencyForm, UserForm } from './admin.schemas.js';
+import type { AgencyForm, UserEditForm, UserForm } from './admin.schemas.js';
 import * as repo from './admin.repository.js';
 
 export type AdminDeps = { db: Db; config: Config; mailer: Mailer };
@@ -112,6 +112,27 @@ async function changeUser(deps: AdminDeps, actor: Actor, userId: string, version
     if (!(await repo.updateUser(trx, actor.principal.partnershipId, userId, version, change))) throw errors.conflict();
     await repo.deleteSessionsFor(trx, userId);
     await actor.record(trx, { action, outcome: 'success', subjectType: 'user', subjectId: userId });
+  });
+}
+
+/** Name, agency and roles. Roles take effect on the person's next request: sessions read them afresh. */
+export async function updateUser(deps: AdminDeps, actor: Actor, userId: string, form: UserEditForm): Promise<void> {
+  const partnershipId = actor.principal.partnershipId;
+  if (!(await repo.findAgency(deps.db, partnershipId, form.agencyId))) throw errors.validation([{ field: 'agencyId', message: 'Select an agency' }]);
+  if (actor.principal.kind === 'user' && actor.principal.userId === userId && !form.roles.includes('admin')) {
+    throw errors.validation([{ field: 'roles', message: 'You cannot remove your own administrator role' }]);
+  }
+  await deps.db.transaction().execute(async (trx) => {
+    const before = await repo.findUser(trx, partnershipId, userId);
+    if (!before) throw errors.notFound('User');
+    if (!(await repo.updateUser(trx, partnershipId, userId, form.version, { display_name: form.displayName, agency_id: form.agencyId, roles: form.roles }))) throw errors.conflict();
+    await actor.record(trx, {
+      action: 'user.update',
+      outcome: 'success',
+      subjectType: 'user',
+      subjectId: userId,
+      details: { before: { displayName: before.display_name, agencyId: before.agency_id, roles: before.roles }, after: { displayName: form.displayName, agencyId: form.agencyId, roles: form.roles } },
+    });
   });
 }
 
