@@ -72,6 +72,8 @@ async function main(): Promise<number> {
   try {
     await prepareTemplate(adminUrl);
     const code = await new Promise<number>((resolve) => {
+      // Interrupted (Ctrl-C, CI timeout): stop the test runner, then fall through to stop PostgreSQL.
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => child.kill(signal));
       const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
         stdio: 'inherit',
         env: { ...process.env, HARBOUR_TEST_ADMIN_URL: adminUrl, HARBOUR_TEST_TEMPLATE: TEMPLATE, DATABASE_URL: '', NODE_ENV: 'test' },

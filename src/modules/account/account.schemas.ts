@@ -26,8 +26,8 @@ export const codeForm = z.object({
 
 export const setPasswordForm = z
   .object({
-    password: z.string({ error: 'Enter a password' }).min(1, 'Enter a password').max(1024, 'Password must be 256 characters or fewer'),
-    confirmPassword: z.string({ error: 'Confirm your password' }).min(1, 'Confirm your password').max(1024, 'Password must be 256 characters or fewer'),
+    password: z.string({ error: 'Enter a password' }).min(1, 'Enter a password').max(256, 'Password must be 256 characters or fewer'),
+    confirmPassword: z.string({ error: 'Confirm your password' }).min(1, 'Confirm your password').max(256, 'Password must be 256 characters or fewer'),
   })
   .refine((form) => form.password === form.confirmPassword, { path: ['confirmPassword'], message: 'Passwords must match' });
 

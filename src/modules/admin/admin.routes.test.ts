@@ -92,8 +92,8 @@ describe('admin pages', () => {
     assert.equal(response.headers.location, '/admin/agencies/new');
     const page = await admin.get('/admin/agencies/new');
     assert.deepEqual(errorSummary(page.body), [
-      'Code must be 2 to 20 capital letters, numbers or underscores, starting with a letter',
       'Enter the agency name',
+      'Code must be 2 to 20 capital letters, numbers or underscores, starting with a letter',
       'Select the type of agency',
       'Date the information-sharing agreement was signed must be a real date',
       'Date the information-sharing agreement expires must include a day, month and year',

@@ -60,13 +60,13 @@ function groupDateInputs(prefixes: string[]) {
 const version = z.coerce.number({ error: 'Reload the page and try again' }).int().positive().max(2_147_483_647);
 
 const agencyFields = z.object({
+    name: z.string({ error: 'Enter the agency name' }).trim().min(1, 'Enter the agency name').max(200, 'Agency name must be 200 characters or fewer'),
     code: z
       .string({ error: 'Enter a code' })
       .trim()
       .toUpperCase()
       .min(1, 'Enter a code')
       .regex(/^[A-Z][A-Z0-9_]{1,19}$/, 'Code must be 2 to 20 capital letters, numbers or underscores, starting with a letter'),
-    name: z.string({ error: 'Enter the agency name' }).trim().min(1, 'Enter the agency name').max(200, 'Agency name must be 200 characters or fewer'),
     type: z.enum(AGENCY_TYPES, { error: 'Select the type of agency' }),
     areaId: z.union([z.literal(''), z.uuid({ error: 'Select an area' })]).default('').transform((v) => v || null),
     isaSigned: optionalDate('Date the information-sharing agreement was signed'),
@@ -97,6 +97,7 @@ const roleList = z.preprocess(
 );
 
 export const userForm = z.object({
+  displayName: z.string({ error: 'Enter the person’s full name' }).trim().min(1, 'Enter the person’s full name').max(120, 'Full name must be 120 characters or fewer'),
   email: z
     .string({ error: 'Enter an email address' })
     .trim()
@@ -104,7 +105,6 @@ export const userForm = z.object({
     .min(1, 'Enter an email address')
     .max(254, 'Email address must be 254 characters or fewer')
     .pipe(z.email({ error: 'Enter an email address in the correct format, like name@example.org' })),
-  displayName: z.string({ error: 'Enter the person’s full name' }).trim().min(1, 'Enter the person’s full name').max(120, 'Full name must be 120 characters or fewer'),
   agencyId: z.uuid({ error: 'Select an agency' }),
   roles: roleList,
 });
