@@ -3,27 +3,56 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDatabase } from './db/database.js';
 import { DataDirInUseError } from './db/data-dir-lock.js';
 import { migrateToLatest } from './db/migrator.js';
-import { openDatabaseServer, type DatabaseServer } from './db/open.js';
+import { openDatabaseServer } from './db/open.js';
 import { seedDemo } from './db/seed-demo.js';
+import { ensurePartnership } from './modules/admin/admin.bootstrap.js';
 import { DEMO_PASSWORD, DEMO_USERS, demoTotpSecret } from './modules/admin/admin.demo.js';
 import { purgeRateLimits } from './platform/rate-limit.js';
 import { SessionStore } from './platform/session.js';
-import { ensurePartnership } from './modules/admin/admin.bootstrap.js';
+
+const log = (message: string) => console.log(message);
 
 function printDemoSignIn(config: Config): void {
-  const lines = [
-    '',
-    `Harbour is running at ${config.baseUrl}`,
-    '',
-    'Demo partnership loaded. Sign in with any of these (password for all: ' + DEMO_PASSWORD + '):',
-    ...DEMO_USERS.map((u) => `  ${u.email.padEnd(36)} ${u.roles.join(', ').padEnd(22)} TOTP secret ${demoTotpSecret(u.email)}`),
-    '',
-    'For the 6-digit code, add the secret to an authenticator app, or run:',
-    '  npx harbour totp --secret <TOTP secret>',
-    '',
-  ];
-  console.log(lines.join('\n'));
+  log(
+    [
+      '',
+      `Harbour is running at ${config.baseUrl}`,
+      '',
+      `Demo partnership: sign in with any of these (password for all: ${DEMO_PASSWORD}):`,
+      ...DEMO_USERS.map((u) => `  ${u.email.padEnd(36)} ${u.roles.join(', ').padEnd(22)} TOTP secret ${demoTotpSecret(u.email)}`),
+      '',
+      'For the 6-digit code, add the secret to an authenticator app, or run:',
+      '  npx harbour totp --secret <TOTP secret>',
+      '',
+    ].join('\n'),
+  );
 }
+
+/**
+ * What has been started, so a signal at any moment — even during start-up — stops it all in reverse order.
+ * The embedded PostgreSQL runs in its own process group, so nothing else would stop it.
+ */
+class Lifecycle {
+  private readonly closers: (() => Promise<void>)[] = [];
+  private inFlight: Promise<unknown> = Promise.resolve();
+  stopping = false;
+
+  async start<T>(promise: Promise<T>, close: (value: T) => Promise<void>): Promise<T> {
+    this.inFlight = promise.catch(() => undefined);
+    const value = await promise;
+    this.closers.push(() => close(value));
+    if (this.stopping) throw new StoppingError();
+    return value;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.inFlight;
+    for (const close of this.closers.reverse()) await close();
+  }
+}
+
+class StoppingError extends Error {}
 
 async function main(): Promise<void> {
   let config: Config;
@@ -37,63 +66,50 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const log = (message: string) => console.log(message);
-  let server: DatabaseServer;
-  try {
-    server = await openDatabaseServer(config, log);
-  } catch (error) {
-    if (error instanceof DataDirInUseError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-  try {
-    await serve(config, server);
-  } catch (error) {
-    await server.stop();
-    throw error;
-  }
-}
-
-async function serve(config: Config, server: DatabaseServer): Promise<void> {
-  const log = (message: string) => console.log(message);
-  const applied = await migrateToLatest(server.connectionString);
-  if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
-  const database = createDatabase(server.connectionString, config.dbPoolSize);
-  const seeded = config.loadDemo ? await seedDemo(database.db, config.partnershipName) : false;
-  if (!config.loadDemo) await ensurePartnership(database.db, config.partnershipName);
-
-  const app = await buildApp({ config, db: database.db });
-  const sessions = new SessionStore(database.db, config);
-  const housekeeping = setInterval(() => {
-    void sessions.purgeExpired().catch((error) => app.log.warn({ err: error }, 'session purge failed'));
-    void purgeRateLimits(database.db, 86_400).catch((error) => app.log.warn({ err: error }, 'rate limit purge failed'));
-  }, 10 * 60_000);
-  housekeeping.unref();
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  const lifecycle = new Lifecycle();
+  const onSignal = (signal: string) => {
+    if (lifecycle.stopping) return;
     log(`\n${signal} received: stopping Harbour…`);
-    clearInterval(housekeeping);
-    await app.close();
-    await database.close();
-    await server.stop();
-    log('Harbour stopped cleanly.');
-    process.exit(0);
+    lifecycle
+      .stop()
+      .then(() => {
+        log('Harbour stopped cleanly.');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        console.error(`Harbour did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      });
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
 
-  await app.listen({ port: config.port, host: config.host });
-  if (config.loadDemo) printDemoSignIn(config);
-  else log(`Harbour is running at ${config.baseUrl}`);
-  if (seeded) log('(The demo partnership was created on this start.)');
+  try {
+    const server = await lifecycle.start(openDatabaseServer(config, log), (s) => s.stop());
+    const applied = await migrateToLatest(server.connectionString);
+    if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
+    const database = await lifecycle.start(Promise.resolve(createDatabase(server.connectionString, config.dbPoolSize)), (d) => d.close());
+    const seeded = config.loadDemo ? await seedDemo(database.db, config.partnershipName) : false;
+    if (!config.loadDemo) await ensurePartnership(database.db, config.partnershipName);
+
+    const app = await lifecycle.start(buildApp({ config, db: database.db }), (a) => a.close());
+    const sessions = new SessionStore(database.db, config);
+    const housekeeping = setInterval(() => {
+      void sessions.purgeExpired().catch((error) => app.log.warn({ err: error }, 'session purge failed'));
+      void purgeRateLimits(database.db, 86_400).catch((error) => app.log.warn({ err: error }, 'rate limit purge failed'));
+    }, 10 * 60_000);
+    housekeeping.unref();
+
+    await app.listen({ port: config.port, host: config.host });
+    if (config.loadDemo) printDemoSignIn(config);
+    else log(`Harbour is running at ${config.baseUrl}`);
+    if (seeded) log('(The demo partnership was created on this start.)');
+  } catch (error) {
+    if (error instanceof StoppingError || lifecycle.stopping) return; // the signal handler finishes the stop
+    console.error(error instanceof DataDirInUseError ? error.message : `Harbour could not start: ${error instanceof Error ? error.message : String(error)}`);
+    await lifecycle.stop().catch(() => undefined);
+    process.exit(1);
+  }
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+void main();

@@ -1,31 +1,37 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { isProcessAlive, processStartTime } from './processes.js';
 
 export type DataDirLock = { release(): void };
 
 export class DataDirInUseError extends Error {
-  constructor(readonly dataDir: string, readonly pid: number) {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
     super(`Another Harbour (process ${pid}) is already using the data folder ${dataDir}. Stop it first, or set HARBOUR_DATA_DIR to another folder.`);
     this.name = 'DataDirInUseError';
   }
 }
 
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** The lock names its holder by pid and start time: after a reboot the same pid may belong to another process. */
+function holderIsAlive(content: string): number | null {
+  const [pidText, startTime] = content.trim().split(/\s+/);
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !isProcessAlive(pid)) return null;
+  const current = processStartTime(pid);
+  if (startTime && current && startTime !== current) return null;
+  return pid;
 }
 
-/** An exclusive lock file holding the owner's pid; a lock left by a dead process is taken over. */
+/** An exclusive lock file; a lock left by a process that is gone is taken over. */
 export function acquireDataDirLock(dataDir: string): DataDirLock {
   const file = path.join(dataDir, 'harbour.lock');
+  const content = `${process.pid} ${processStartTime(process.pid) ?? ''}`.trim();
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = fs.openSync(file, 'wx', 0o600);
-      fs.writeSync(fd, `${process.pid}\n`);
+      fs.writeSync(fd, `${content}\n`);
       fs.fsyncSync(fd);
       fs.closeSync(fd);
       let released = false;
@@ -34,7 +40,7 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
           if (released) return;
           released = true;
           try {
-            if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.rmSync(file);
+            if (fs.readFileSync(file, 'utf8').trim() === content) fs.rmSync(file);
           } catch {
             // already gone
           }
@@ -42,10 +48,8 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(fs.readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isProcessAlive(holder)) {
-        throw new DataDirInUseError(dataDir, holder);
-      }
+      const holder = holderIsAlive(fs.readFileSync(file, 'utf8'));
+      if (holder !== null) throw new DataDirInUseError(dataDir, holder);
       fs.rmSync(file, { force: true }); // stale: its Harbour is gone
     }
   }

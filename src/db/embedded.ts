@@ -5,7 +5,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { acquireDataDirLock, DataDirInUseError, isProcessAlive, type DataDirLock } from './data-dir-lock.js';
+import { acquireDataDirLock, DataDirInUseError, type DataDirLock } from './data-dir-lock.js';
+import { isProcessAlive, processArguments } from './processes.js';
 
 /** The OS user the embedded server runs as when Harbour itself runs as root (PostgreSQL refuses root). */
 export const EMBEDDED_OS_USER = 'harbour-pg';
@@ -107,8 +108,10 @@ async function stopOrphanedServer(pgData: string, log: Log): Promise<void> {
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) return; // PostgreSQL removes a stale pid file itself
-  const command = fs.existsSync(`/proc/${pid}/cmdline`) ? fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
-  if (!command.includes('postgres')) return;
+  // Only a postmaster serving exactly this folder: the pid may since have been given to another process.
+  const args = processArguments(pid) ?? [];
+  const dataArg = args.indexOf('-D');
+  if (dataArg < 0 || path.resolve(args[dataArg + 1] ?? '') !== path.resolve(pgData)) return;
   log(`Found PostgreSQL (pid ${pid}) left running by a previous Harbour; shutting it down cleanly before restarting.`);
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 60_000;
@@ -169,6 +172,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     const owner = serverOwner();
     assertTraversable(dataDir, owner);
     if (owner) fs.chmodSync(dataDir, 0o755);
+    const portFile = path.join(dataDir, 'postgres.port');
+    fs.rmSync(portFile, { force: true }); // left by a Harbour that was killed; the CLI must not use it
     const pgData = path.join(dataDir, 'postgres');
     const password = readOrCreatePassword(path.join(dataDir, 'postgres-password'));
     if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
@@ -192,7 +197,6 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     const connectionString = `postgres://${SUPERUSER}:${encoded}@127.0.0.1:${port}/${DATABASE}`;
     await waitUntilAccepting(adminConnectionString, child, logFile);
     await ensureDatabase(adminConnectionString);
-    const portFile = path.join(dataDir, 'postgres.port');
     fs.writeFileSync(portFile, `${port}\n`, { mode: 0o600 });
     const server = child;
     let stopping: Promise<void> | undefined;
