@@ -9,7 +9,7 @@ import { registerAdminApi } from './modules/admin/admin.api.js';
 import { registerAdminModule } from './modules/admin/admin.routes.js';
 import { registerHomeModule } from './modules/home/home.routes.js';
 import { setUpAuthentication } from './platform/authentication.js';
-import { setUpErrorHandling } from './platform/error-handler.js';
+import { handleError, setUpErrorHandling } from './platform/error-handler.js';
 import { registerHealth } from './platform/health.js';
 import { registerOpenApi } from './platform/openapi.js';
 import { assertDeclared } from './platform/routes.js';
@@ -28,6 +28,8 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
     bodyLimit: 1_048_576,
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 200 },
+    // A malformed URL ("/api/v1/%zz") goes through Harbour's error handler like any other bad request.
+    frameworkErrors: (error, request, reply) => void handleError(error, request, reply),
   });
 
   app.decorate('config', config);

@@ -44,7 +44,17 @@ export function setUpErrorHandling(app: FastifyInstance): void {
     return renderPage(request, reply, 'errors/404.njk');
   });
 
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+  app.setErrorHandler(handleError);
+
+  // Failures and denials are audited too, before the response leaves.
+  app.addHook('onSend', async (request, reply, payload) => {
+    await recordRequestAudit(app.db, request, reply);
+    return payload;
+  });
+}
+
+/** Every error, including Fastify's own before routing (a malformed URL: see frameworkErrors in app.ts). */
+export async function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
     const known = normalise(error);
     if (!known) {
       request.log.error({ err: error }, 'unhandled error');
@@ -60,11 +70,4 @@ export function setUpErrorHandling(app: FastifyInstance): void {
     }
     reply.code(known.status);
     return renderPage(request, reply, PAGE_TEMPLATES[known.status] ?? 'errors/400.njk', { message: known.message, fieldErrors: known.fieldErrors });
-  });
-
-  // Failures and denials are audited too, before the response leaves.
-  app.addHook('onSend', async (request, reply, payload) => {
-    await recordRequestAudit(app.db, request, reply);
-    return payload;
-  });
 }

@@ -57,12 +57,20 @@ export function zodFieldErrors(error: z.ZodError): FieldError[] {
   const seen = new Set<string>();
   const list: FieldError[] = [];
   for (const issue of error.issues) {
-    const field = issue.path.length ? issue.path.map(String).join('.') : 'form';
+    const field = issue.path.length ? String(issue.path[0]) : 'form'; // roles.2 is the roles field
     if (seen.has(field)) continue; // one message per field, as the GOV.UK pattern shows
     seen.add(field);
     list.push({ field, message: issue.message });
   }
   return list;
+}
+
+/** PostgreSQL text and jsonb cannot hold U+0000 or a lone UTF-16 surrogate: drop the one, replace the other. */
+export function storable<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/\u0000/g, '').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
+  return value;
 }
 
 function parseOrThrow<T>(schema: Schema<T> | undefined, value: unknown): T {
@@ -104,13 +112,13 @@ export function page<B, Q, P>(app: FastifyInstance, route: PageRoute<B, Q, P>): 
       const persist = !route.auditedByService && (route.method !== 'GET' || Boolean(route.personalData));
       request.audit = { event: route.audit, persist, personalData: Boolean(route.personalData), recorded: false };
       checkPageAccess(route.access, request.principal);
-      const params = parseOrThrow(route.params, request.params);
-      const query = parseOrThrow(route.query, request.query);
+      const params = parseOrThrow(route.params, storable(request.params));
+      const query = parseOrThrow(route.query, storable(request.query));
       const id = (params as { id?: unknown } | undefined)?.id;
       if (route.subjectType && typeof id === 'string') Object.assign(request.audit, { subjectType: route.subjectType, subjectId: id });
       let body = undefined as B;
       if (route.method === 'POST') {
-        const fields = checkCsrf(request);
+        const fields = storable(checkCsrf(request));
         const result = route.body!.safeParse(fields);
         if (!result.success) {
           const fieldErrors = zodFieldErrors(result.error);
@@ -152,9 +160,17 @@ export async function redirectWithErrors(
   return reply.send();
 }
 
-/** Never put a password back into a form. */
+const FLASH_MAX_FIELDS = 60;
+const FLASH_MAX_LENGTH = 2000;
+
+/** What goes back into the form: never a password, and only form-sized text (the session is no dumping ground). */
 function stripSecrets(values: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).filter(([key]) => !/password/i.test(key)));
+  const fits = (v: unknown) => typeof v === 'string' && v.length <= FLASH_MAX_LENGTH;
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter(([key, value]) => !/password/i.test(key) && key.length <= 100 && (fits(value) || (Array.isArray(value) && value.length <= 50 && value.every(fits))))
+      .slice(0, FLASH_MAX_FIELDS),
+  );
 }
 
 export function api<B, Q, P>(app: FastifyInstance, route: ApiRoute<B, Q, P>): void {
@@ -168,9 +184,9 @@ export function api<B, Q, P>(app: FastifyInstance, route: ApiRoute<B, Q, P>): vo
       const principal = request.principal;
       if (!principal || principal.kind !== 'token') throw errors.unauthenticated();
       if (!hasScope(principal, route.scope)) throw errors.forbidden();
-      const params = parseOrThrow(route.params, request.params);
-      const query = parseOrThrow(route.query, request.query);
-      const body = parseOrThrow(route.body, request.body);
+      const params = parseOrThrow(route.params, storable(request.params));
+      const query = parseOrThrow(route.query, storable(request.query));
+      const body = parseOrThrow(route.body, storable(request.body));
       const result = await route.handler({ request, reply, body, query, params, principal });
       reply.code(route.response.status);
       return result;

@@ -2,10 +2,9 @@ import { z } from 'zod';
 
 /** Only a path on this site: never another origin ("//evil" or "https://…"). */
 export const safeNext = z
-  .string()
-  .max(500)
+  .unknown()
   .optional()
-  .transform((value) => (value && /^\/(?![/\\])[\w\-./?=&%~]*$/.test(value) ? value : undefined));
+  .transform((value) => (typeof value === 'string' && value.length <= 500 && /^\/(?![/\\])[\w\-./?=&%~]*$/.test(value) ? value : undefined));
 
 export const signInForm = z.object({
   email: z.string({ error: 'Enter your email address' }).trim().min(1, 'Enter your email address').max(254, 'Email address must be 254 characters or fewer'),

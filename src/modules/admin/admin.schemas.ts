@@ -68,7 +68,7 @@ const agencyFields = z.object({
       .min(1, 'Enter a code')
       .regex(/^[A-Z][A-Z0-9_]{1,19}$/, 'Code must be 2 to 20 capital letters, numbers or underscores, starting with a letter'),
     type: z.enum(AGENCY_TYPES, { error: 'Select the type of agency' }),
-    areaId: z.union([z.literal(''), z.uuid({ error: 'Select an area' })]).default('').transform((v) => v || null),
+    areaId: z.union([z.literal(''), z.uuid()], { error: 'Select an area' }).default('').transform((v) => v || null),
     isaSigned: optionalDate('Date the information-sharing agreement was signed'),
     isaExpires: optionalDate('Date the information-sharing agreement expires'),
 });

@@ -12,6 +12,11 @@ import * as repo from './admin.repository.js';
 
 export type AdminDeps = { db: Db; config: Config; mailer: Mailer };
 
+/** A foreign key the form supplied (an area) that is not the partnership's. */
+function isForeignKeyViolation(error: unknown): boolean {
+  return (error as { code?: string }).code === '23503';
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === '23505';
 }
@@ -26,6 +31,7 @@ export async function createAgency(deps: AdminDeps, actor: Actor, form: AgencyFo
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw errors.duplicate('code', `An agency with the code ${form.code} already exists`);
+    if (isForeignKeyViolation(error)) throw errors.validation([{ field: 'areaId', message: 'Select an area' }]);
     throw error;
   }
 }
@@ -47,6 +53,7 @@ export async function updateAgency(deps: AdminDeps, actor: Actor, id: string, ve
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw errors.duplicate('code', `An agency with the code ${form.code} already exists`);
+    if (isForeignKeyViolation(error)) throw errors.validation([{ field: 'areaId', message: 'Select an area' }]);
     throw error;
   }
 }
