@@ -8,6 +8,8 @@ export type UserPrincipal = {
   agencyId: string;
   agencyCode: string;
   agencyName: string;
+  /** The user's agency's information-sharing agreement dates (ISO), read with the session. */
+  agencyAgreement: { signedOn: string | null; expiresOn: string | null };
   email: string;
   displayName: string;
   roles: Role[];

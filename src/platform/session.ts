@@ -60,6 +60,8 @@ export class SessionStore {
         'u.roles',
         'a.code as agency_code',
         'a.name as agency_name',
+        'a.isa_signed_on',
+        'a.isa_expires_on',
       ])
       .where('s.id_hash', '=', idHash)
       .executeTakeFirst();
@@ -92,6 +94,7 @@ export class SessionStore {
             agencyId: row.agency_id,
             agencyCode: row.agency_code,
             agencyName: row.agency_name,
+            agencyAgreement: { signedOn: row.isa_signed_on, expiresOn: row.isa_expires_on },
             email: row.email,
             displayName: row.display_name,
             roles: row.roles as Role[],

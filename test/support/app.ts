@@ -142,5 +142,5 @@ export function csrfToken(html: string): string {
 /** The GOV.UK error summary's messages on a page. */
 export function errorSummary(html: string): string[] {
   const summary = /<div class="govuk-error-summary"[\s\S]*?<\/div>\s*<\/div>/.exec(html)?.[0] ?? '';
-  return [...summary.matchAll(/<a href="#[^"]*">([^<]+)<\/a>/g)].map((m) => m[1]!.trim());
+  return [...summary.matchAll(/<li>\s*(?:<a href="#[^"]*">)?([^<]+)/g)].map((m) => m[1]!.trim());
 }

@@ -6,7 +6,6 @@ import type { Actor } from '../../platform/request-context.js';
 import { API_TOKEN_PREFIX } from '../../platform/authentication.js';
 import { API_SCOPES } from '../../platform/permissions.js';
 import { newSecret, sha256 } from '../../platform/secrets.js';
-import { agreementStatus, type AgreementStatus } from './admin.presenter.js';
 import type { AgencyForm, UserEditForm, UserForm } from './admin.schemas.js';
 import * as repo from './admin.repository.js';
 
@@ -188,9 +187,3 @@ export async function revokeApiToken(deps: Pick<AdminDeps, 'db'>, actor: Actor, 
   });
 }
 
-/** The state of one agency's information-sharing agreement, for other modules to show or enforce. */
-export async function agencyAgreement(db: Db, partnershipId: string, agencyId: string): Promise<AgreementStatus> {
-  const agency = await repo.findAgency(db, partnershipId, agencyId);
-  if (!agency) throw errors.notFound('Agency');
-  return agreementStatus(agency.isa_signed_on, agency.isa_expires_on);
-}

@@ -1,5 +1,5 @@
 import type { UserPrincipal } from '../../platform/principal.js';
-import { roleLabel, type AgreementStatus } from '../admin/admin.presenter.js';
+import { agreementStatus, roleLabel } from '../admin/admin.presenter.js';
 
 type Card = { href: string; titleKey: string; bodyKey: string };
 
@@ -9,12 +9,12 @@ const CARDS: { permission: Parameters<UserPrincipal['permissions']['has']>[0]; c
   { permission: 'audit:read', card: { href: '/admin/audit', titleKey: 'home.card.audit', bodyKey: 'home.card.audit.body' } },
 ];
 
-export function presentHome(user: UserPrincipal, agreement: AgreementStatus) {
+export function presentHome(user: UserPrincipal) {
   return {
     name: user.displayName,
     agencyName: user.agencyName,
     roles: user.roles.map(roleLabel).join(', '),
-    agreement,
+    agreement: agreementStatus(user.agencyAgreement.signedOn, user.agencyAgreement.expiresOn),
     cards: CARDS.filter((c) => user.permissions.has(c.permission)).map((c) => c.card),
   };
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { renderPage } from '../../platform/page-context.js';
 import { page, requireUser } from '../../platform/routes.js';
-import { agencyAgreement } from '../admin/admin.service.js';
 import { presentHome } from './home.presenter.js';
 
 /** The signed-in start page: what this person can do, by role. */
@@ -13,8 +12,7 @@ export function registerHomeModule(app: FastifyInstance): void {
     audit: 'home.view',
     handler: async ({ request, reply }) => {
       const user = requireUser(request);
-      const agreement = await agencyAgreement(app.db, user.partnershipId, user.agencyId);
-      return renderPage(request, reply, 'home/views/home.njk', presentHome(user, agreement));
+      return renderPage(request, reply, 'home/views/home.njk', presentHome(user));
     },
   });
 }
