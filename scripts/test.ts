@@ -49,10 +49,7 @@ async function prepareTemplate(adminUrl: string): Promise<void> {
 
 async function main(): Promise<number> {
   buildStylesheet();
-  const files = [
-    ...(only === 'e2e' ? [] : findTests('src')),
-    ...(only === 'unit' ? [] : findTests('test')),
-  ]
+  const files = [...(only === 'e2e' ? [] : findTests('src')), ...(only === 'unit' ? [] : findTests('test'))]
     .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
     .sort();
   let embedded: EmbeddedServer | undefined;
@@ -65,7 +62,11 @@ async function main(): Promise<number> {
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'harbour-test-'));
     fs.chmodSync(tempDir, 0o755);
     // Durability is not under test here, so trade it for speed; the server is otherwise the real one.
-    embedded = await startEmbeddedPostgres({ dataDir: tempDir, log: () => undefined, serverFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'] });
+    embedded = await startEmbeddedPostgres({
+      dataDir: tempDir,
+      log: () => undefined,
+      serverFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
+    });
     adminUrl = embedded.adminConnectionString;
     console.log('Tests use an embedded PostgreSQL server.');
   }

@@ -40,7 +40,11 @@ export function registerAdminCommands(program: Command, config: () => Config): v
           type: r.type,
           area: r.area_name,
           active: r.active,
-          informationSharingAgreement: { signedOn: r.isa_signed_on, expiresOn: r.isa_expires_on, inForce: agreementStatus(r.isa_signed_on, r.isa_expires_on).inForce },
+          informationSharingAgreement: {
+            signedOn: r.isa_signed_on,
+            expiresOn: r.isa_expires_on,
+            inForce: agreementStatus(r.isa_signed_on, r.isa_expires_on).inForce,
+          },
         }));
         if (options.json) console.log(JSON.stringify(agencies, null, 2));
         else for (const a of agencies) console.log(`${a.code.padEnd(12)} ${a.name}${a.active ? '' : ' (deactivated)'}`);
@@ -54,7 +58,12 @@ export function registerAdminCommands(program: Command, config: () => Config): v
     .requiredOption('--type <type>', `one of: ${AGENCY_TYPES.join(', ')}`)
     .action(async (options: { code: string; name: string; type: string }) => {
       const parsed = agencyForm.safeParse({ code: options.code, name: options.name, type: options.type });
-      if (!parsed.success) throw new Error(zodFieldErrors(parsed.error).map((e) => `${e.field}: ${e.message}`).join('\n'));
+      if (!parsed.success)
+        throw new Error(
+          zodFieldErrors(parsed.error)
+            .map((e) => `${e.field}: ${e.message}`)
+            .join('\n'),
+        );
       await withDatabase(config(), async (ctx) => {
         const id = await admin.createAgency({ ...ctx, mailer: createMailer(ctx.config) }, await ctx.actor('agencies create'), parsed.data).catch(explain);
         console.log(`Agency ${parsed.data.code} created (${id}).`);
@@ -75,7 +84,12 @@ export function registerAdminCommands(program: Command, config: () => Config): v
         const agency = await repo.findAgencyByCode(ctx.db, actor.principal.partnershipId, options.agency.toUpperCase());
         if (!agency) throw new InvalidArgumentError(`No agency has the code ${options.agency}`);
         const parsed = userForm.safeParse({ email: options.email, displayName: options.name, agencyId: agency.id, roles: options.roles });
-        if (!parsed.success) throw new Error(zodFieldErrors(parsed.error).map((e) => `${e.field}: ${e.message}`).join('\n'));
+        if (!parsed.success)
+          throw new Error(
+            zodFieldErrors(parsed.error)
+              .map((e) => `${e.field}: ${e.message}`)
+              .join('\n'),
+          );
         const invitation = await admin.createUser({ ...ctx, mailer: createMailer(ctx.config) }, actor, parsed.data).catch(explain);
         console.log(`User ${parsed.data.email} created. ${invitation.emailed ? 'Invitation e-mailed.' : 'Invitation link (works once):'}`);
         if (!invitation.emailed) console.log(invitation.link);
@@ -91,7 +105,9 @@ export function registerAdminCommands(program: Command, config: () => Config): v
     .option('--name <name>', 'what the token is for', 'API token')
     .action(async (options: { agency: string; scopes: string[]; name: string }) => {
       await withDatabase(config(), async (ctx) => {
-        const created = await admin.createApiToken(ctx, await ctx.actor('token create'), { agencyCode: options.agency.toUpperCase(), scopes: options.scopes, name: options.name }).catch(explain);
+        const created = await admin
+          .createApiToken(ctx, await ctx.actor('token create'), { agencyCode: options.agency.toUpperCase(), scopes: options.scopes, name: options.name })
+          .catch(explain);
         console.log(`Token ${created.id} created for ${options.agency.toUpperCase()} with scopes ${options.scopes.join(',')}. It is shown only now:`);
         console.log(created.token);
       });
@@ -112,7 +128,8 @@ export function registerAdminCommands(program: Command, config: () => Config): v
     .action(async () => {
       await withDatabase(config(), async ({ db, actor }) => {
         const rows = await repo.listApiTokens(db, (await actor('token list')).principal.partnershipId);
-        for (const r of rows) console.log(`${r.id} ${r.agency_code.padEnd(10)} ${r.scopes.join(',').padEnd(20)} ${r.revoked_at ? 'revoked' : 'active'}  ${r.name}`);
+        for (const r of rows)
+          console.log(`${r.id} ${r.agency_code.padEnd(10)} ${r.scopes.join(',').padEnd(20)} ${r.revoked_at ? 'revoked' : 'active'}  ${r.name}`);
       });
     });
 }

@@ -39,8 +39,16 @@ function serverOwner(): Owner {
   if (process.getuid?.() !== 0) return undefined;
   const lookup = (): Owner => {
     try {
-      const uid = Number(execFileSync('id', ['-u', EMBEDDED_OS_USER], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim());
-      const gid = Number(execFileSync('id', ['-g', EMBEDDED_OS_USER], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim());
+      const uid = Number(
+        execFileSync('id', ['-u', EMBEDDED_OS_USER], { stdio: ['ignore', 'pipe', 'ignore'] })
+          .toString()
+          .trim(),
+      );
+      const gid = Number(
+        execFileSync('id', ['-g', EMBEDDED_OS_USER], { stdio: ['ignore', 'pipe', 'ignore'] })
+          .toString()
+          .trim(),
+      );
       return { uid, gid };
     } catch {
       return undefined;
@@ -60,7 +68,9 @@ function assertTraversable(dir: string, owner: Owner): void {
   for (let current = path.dirname(dir); current !== path.dirname(current); current = path.dirname(current)) {
     const mode = fs.statSync(current).mode;
     if ((mode & 0o001) === 0) {
-      throw new Error(`PostgreSQL runs as ${EMBEDDED_OS_USER} and cannot reach ${dir}: ${current} is not searchable by other users. Choose another HARBOUR_DATA_DIR or run chmod o+x ${current}.`);
+      throw new Error(
+        `PostgreSQL runs as ${EMBEDDED_OS_USER} and cannot reach ${dir}: ${current} is not searchable by other users. Choose another HARBOUR_DATA_DIR or run chmod o+x ${current}.`,
+      );
     }
   }
 }
@@ -92,11 +102,10 @@ function initdb(bin: Binaries, pgData: string, password: string, owner: Owner, l
   if (owner) fs.chownSync(pwFile, owner.uid, owner.gid);
   try {
     log('Creating the embedded PostgreSQL cluster (first start)…');
-    execFileSync(
-      bin.initdb,
-      [`--pgdata=${pgData}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'],
-      { stdio: ['ignore', 'ignore', 'pipe'], ...(owner ?? {}) },
-    );
+    execFileSync(bin.initdb, [`--pgdata=${pgData}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      ...(owner ?? {}),
+    });
   } finally {
     fs.rmSync(pwFile, { force: true });
   }

@@ -41,7 +41,9 @@ describe('the audit log in PostgreSQL', () => {
   after(() => database.drop());
 
   it('chains events written concurrently without gaps or forks', async () => {
-    await Promise.all(Array.from({ length: 40 }, (_, i) => recordAudit(database.db, { action: 'test.event', outcome: 'success', details: { i, nested: { b: 2, a: 1 } } })));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => recordAudit(database.db, { action: 'test.event', outcome: 'success', details: { i, nested: { b: 2, a: 1 } } })),
+    );
     const result = await verifyAuditChain(database.db, 7);
     assert.deepEqual(result, { ok: true, checked: 40 });
   });

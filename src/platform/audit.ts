@@ -109,13 +109,7 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<VerifyR
   let expectedSeq = 1;
   let checked = 0;
   for (;;) {
-    const rows = await db
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('seq', '>=', expectedSeq)
-      .orderBy('seq')
-      .limit(pageSize)
-      .execute();
+    const rows = await db.selectFrom('audit_events').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(pageSize).execute();
     if (rows.length === 0) return { ok: true, checked };
     for (const row of rows) {
       const seq = Number(row.seq);

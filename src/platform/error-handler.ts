@@ -19,7 +19,14 @@ function normalise(error: FastifyError | HarbourError | Error): HarbourError | n
   return null;
 }
 
-function sendProblem(reply: FastifyReply, request: FastifyRequest, status: number, code: string, title: string, fieldErrors: { field: string; message: string }[] = []) {
+function sendProblem(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  status: number,
+  code: string,
+  title: string,
+  fieldErrors: { field: string; message: string }[] = [],
+) {
   return reply
     .code(status)
     .type('application/problem+json')
@@ -34,7 +41,13 @@ function sendProblem(reply: FastifyReply, request: FastifyRequest, status: numbe
     });
 }
 
-const PAGE_TEMPLATES: Record<number, string> = { 400: 'errors/400.njk', 403: 'errors/403.njk', 404: 'errors/404.njk', 409: 'errors/409.njk', 429: 'errors/429.njk' };
+const PAGE_TEMPLATES: Record<number, string> = {
+  400: 'errors/400.njk',
+  403: 'errors/403.njk',
+  404: 'errors/404.njk',
+  409: 'errors/409.njk',
+  429: 'errors/429.njk',
+};
 
 /** One place where every error becomes a GOV.UK error page or application/problem+json; a 500 shows no details. */
 export function setUpErrorHandling(app: FastifyInstance): void {
@@ -55,19 +68,19 @@ export function setUpErrorHandling(app: FastifyInstance): void {
 
 /** Every error, including Fastify's own before routing (a malformed URL: see frameworkErrors in app.ts). */
 export async function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-    const known = normalise(error);
-    if (!known) {
-      request.log.error({ err: error }, 'unhandled error');
-      if (isApi(request)) return sendProblem(reply, request, 500, 'internal_error', 'Something went wrong. The error has been logged.');
-      reply.code(500);
-      return renderPage(request, reply, 'errors/500.njk', { requestId: request.id });
-    }
-    for (const [name, value] of Object.entries(known.headers)) reply.header(name, value);
-    if (isApi(request)) return sendProblem(reply, request, known.status, known.code, known.message, known.fieldErrors);
-    if (known.status === 401) {
-      const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
-      return reply.redirect(`/sign-in${next}`, 303);
-    }
-    reply.code(known.status);
-    return renderPage(request, reply, PAGE_TEMPLATES[known.status] ?? 'errors/400.njk', { message: known.message, fieldErrors: known.fieldErrors });
+  const known = normalise(error);
+  if (!known) {
+    request.log.error({ err: error }, 'unhandled error');
+    if (isApi(request)) return sendProblem(reply, request, 500, 'internal_error', 'Something went wrong. The error has been logged.');
+    reply.code(500);
+    return renderPage(request, reply, 'errors/500.njk', { requestId: request.id });
+  }
+  for (const [name, value] of Object.entries(known.headers)) reply.header(name, value);
+  if (isApi(request)) return sendProblem(reply, request, known.status, known.code, known.message, known.fieldErrors);
+  if (known.status === 401) {
+    const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
+    return reply.redirect(`/sign-in${next}`, 303);
+  }
+  reply.code(known.status);
+  return renderPage(request, reply, PAGE_TEMPLATES[known.status] ?? 'errors/400.njk', { message: known.message, fieldErrors: known.fieldErrors });
 }

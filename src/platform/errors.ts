@@ -21,8 +21,9 @@ export const errors = {
   forbidden: () => new HarbourError('forbidden', 403, 'You do not have permission to do this'),
   validation: (fieldErrors: FieldError[]) => new HarbourError('validation_failed', 400, 'The request has errors', fieldErrors),
   csrf: () => new HarbourError('csrf_failed', 403, 'Your form could not be sent securely. Go back, reload the page and try again.'),
-  conflict: (message = 'Someone else changed this record while you were editing it. Your changes were not saved: check the record as it is now and make them again.') =>
-    new HarbourError('edit_conflict', 409, message, [{ field: 'version', message }]),
+  conflict: (
+    message = 'Someone else changed this record while you were editing it. Your changes were not saved: check the record as it is now and make them again.',
+  ) => new HarbourError('edit_conflict', 409, message, [{ field: 'version', message }]),
   duplicate: (field: string, message: string) => new HarbourError('duplicate', 409, message, [{ field, message }]),
   rateLimited: (retryAfterSeconds: number) =>
     new HarbourError('rate_limited', 429, 'Too many attempts. Wait a few minutes and try again.', [], { 'retry-after': String(retryAfterSeconds) }),

@@ -29,4 +29,7 @@ export function hasMessage(locale: Locale, key: string): boolean {
 }
 
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
-export const translator = (locale: Locale): Translate => (key, params) => translate(locale, key, params);
+export const translator =
+  (locale: Locale): Translate =>
+  (key, params) =>
+    translate(locale, key, params);

@@ -31,7 +31,10 @@ export function buildOpenApi(app: FastifyInstance) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of app.apiRoutes) {
     const parameters: unknown[] = [];
-    for (const [location, schema] of [['path', route.params], ['query', route.query]] as const) {
+    for (const [location, schema] of [
+      ['path', route.params],
+      ['query', route.query],
+    ] as const) {
       if (!schema) continue;
       const json = toSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, property] of Object.entries(json.properties ?? {})) {
@@ -47,7 +50,10 @@ export function buildOpenApi(app: FastifyInstance) {
       ...(parameters.length ? { parameters } : {}),
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } } } : {}),
       responses: {
-        [String(route.response.status)]: { description: route.response.description, content: { 'application/json': { schema: toSchema(route.response.schema, 'output') } } },
+        [String(route.response.status)]: {
+          description: route.response.description,
+          content: { 'application/json': { schema: toSchema(route.response.schema, 'output') } },
+        },
         '400': problem('The request is not valid; errors lists each problem'),
         '401': problem('No valid bearer token'),
         '403': problem('The token lacks the required scope'),
@@ -59,7 +65,8 @@ export function buildOpenApi(app: FastifyInstance) {
     info: {
       title: 'Harbour API',
       version: '1.0.0',
-      description: 'JSON API for partner agencies’ systems. Authenticate with `Authorization: Bearer <token>`; tokens are created with `npx harbour token create --agency CODE --scopes a,b`. Errors are application/problem+json.',
+      description:
+        'JSON API for partner agencies’ systems. Authenticate with `Authorization: Bearer <token>`; tokens are created with `npx harbour token create --agency CODE --scopes a,b`. Errors are application/problem+json.',
     },
     servers: [{ url: app.config.baseUrl }],
     paths,

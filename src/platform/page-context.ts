@@ -32,7 +32,10 @@ export async function renderPage(request: FastifyRequest, reply: FastifyReply, t
   }
   const fieldErrors = Object.fromEntries((flash.errors ?? []).map((e) => [e.field, { text: e.message }]));
   // A form-wide error (an edit conflict, a hidden field) has no field to link to: the summary shows it as text.
-  const errorList = (flash.errors ?? []).map((e) => ({ text: e.message, href: e.field === 'version' || e.field === 'form' ? undefined : `#${e.field.replace(/\./g, '-')}` }));
+  const errorList = (flash.errors ?? []).map((e) => ({
+    text: e.message,
+    href: e.field === 'version' || e.field === 'form' ? undefined : `#${e.field.replace(/\./g, '-')}`,
+  }));
   const principal = request.principal?.kind === 'user' ? request.principal : null;
   const html = await renderView(request.server.views, template, {
     cspNonce: request.cspNonce,

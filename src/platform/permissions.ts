@@ -2,14 +2,7 @@
 export const ROLES = ['admin', 'coordinator', 'chair', 'idva', 'agency_rep', 'practitioner', 'analyst', 'strategy_lead', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const PERMISSIONS = [
-  'agencies:manage',
-  'users:manage',
-  'tokens:manage',
-  'audit:read',
-  'personal-data:read',
-  'aggregates:read',
-] as const;
+export const PERMISSIONS = ['agencies:manage', 'users:manage', 'tokens:manage', 'audit:read', 'personal-data:read', 'aggregates:read'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const CASEWORK: Permission[] = ['personal-data:read', 'aggregates:read'];

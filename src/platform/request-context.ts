@@ -97,7 +97,8 @@ export async function recordRequestAudit(db: Db, request: FastifyRequest, reply:
   const audit = request.audit;
   if (!audit || audit.recorded || !audit.persist) return;
   const status = reply.statusCode;
-  const outcome: AuditOutcome = audit.outcome ?? (status === 403 || status === 404 ? (request.principal ? 'denied' : 'failure') : status >= 400 ? 'failure' : 'success');
+  const outcome: AuditOutcome =
+    audit.outcome ?? (status === 403 || status === 404 ? (request.principal ? 'denied' : 'failure') : status >= 400 ? 'failure' : 'success');
   audit.recorded = true;
   await recordAudit(db, {
     ...actorFields(request),

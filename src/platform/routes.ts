@@ -67,7 +67,8 @@ export function zodFieldErrors(error: z.ZodError): FieldError[] {
 
 /** PostgreSQL text and jsonb cannot hold U+0000 or a lone UTF-16 surrogate: drop the one, replace the other. */
 export function storable<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(/\u0000/g, '').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') as T;
+  if (typeof value === 'string')
+    return value.replace(/\u0000/g, '').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') as T;
   if (Array.isArray(value)) return value.map(storable) as T;
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
   return value;
@@ -168,7 +169,9 @@ function stripSecrets(values: Record<string, unknown>): Record<string, unknown> 
   const fits = (v: unknown) => typeof v === 'string' && v.length <= FLASH_MAX_LENGTH;
   return Object.fromEntries(
     Object.entries(values)
-      .filter(([key, value]) => !/password/i.test(key) && key.length <= 100 && (fits(value) || (Array.isArray(value) && value.length <= 50 && value.every(fits))))
+      .filter(
+        ([key, value]) => !/password/i.test(key) && key.length <= 100 && (fits(value) || (Array.isArray(value) && value.length <= 50 && value.every(fits))),
+      )
       .slice(0, FLASH_MAX_FIELDS),
   );
 }
@@ -180,7 +183,12 @@ export function api<B, Q, P>(app: FastifyInstance, route: ApiRoute<B, Q, P>): vo
     url: route.url,
     config: { harbour: { kind: 'api', access: route.scope, audit: route.audit } },
     handler: async (request, reply) => {
-      request.audit = { event: route.audit, persist: route.method !== 'GET' || Boolean(route.personalData), personalData: Boolean(route.personalData), recorded: false };
+      request.audit = {
+        event: route.audit,
+        persist: route.method !== 'GET' || Boolean(route.personalData),
+        personalData: Boolean(route.personalData),
+        recorded: false,
+      };
       const principal = request.principal;
       if (!principal || principal.kind !== 'token') throw errors.unauthenticated();
       if (!hasScope(principal, route.scope)) throw errors.forbidden();

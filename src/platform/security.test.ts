@@ -66,7 +66,15 @@ describe('security headers and cookies', () => {
     const database = await createTestDatabase();
     try {
       const app = await buildApp({ config: testConfig(), db: database.db, logger: false });
-      page(app, { method: 'GET', url: '/boom', access: 'public', audit: 'test.boom', handler: async () => { throw new Error('secret internal detail'); } });
+      page(app, {
+        method: 'GET',
+        url: '/boom',
+        access: 'public',
+        audit: 'test.boom',
+        handler: async () => {
+          throw new Error('secret internal detail');
+        },
+      });
       const response = await app.inject({ method: 'GET', url: '/boom' });
       assert.equal(response.statusCode, 500);
       assert.match(response.body, /Sorry, there is a problem with Harbour/);

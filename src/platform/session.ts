@@ -105,7 +105,9 @@ export class SessionStore {
   }
 
   /** Creates a session row and returns the cookie value; used for anonymous visitors and at every sign-in step (rotation). */
-  async create(fields: { userId?: string | null; pendingUserId?: string | null; partnershipId?: string | null } = {}): Promise<{ cookieValue: string; session: Session }> {
+  async create(
+    fields: { userId?: string | null; pendingUserId?: string | null; partnershipId?: string | null } = {},
+  ): Promise<{ cookieValue: string; session: Session }> {
     const cookieValue = newSecret();
     const now = new Date();
     const signedIn = Boolean(fields.userId);
@@ -141,12 +143,19 @@ export class SessionStore {
   }
 
   async destroyAllForUser(userId: string): Promise<number> {
-    const result = await this.db.deleteFrom('sessions').where((eb) => eb.or([eb('user_id', '=', userId), eb('pending_user_id', '=', userId)])).executeTakeFirst();
+    const result = await this.db
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('user_id', '=', userId), eb('pending_user_id', '=', userId)]))
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 
   async setFlash(idHash: Buffer, flash: Flash): Promise<void> {
-    await this.db.updateTable('sessions').set({ flash: JSON.stringify(flash) }).where('id_hash', '=', idHash).execute();
+    await this.db
+      .updateTable('sessions')
+      .set({ flash: JSON.stringify(flash) })
+      .where('id_hash', '=', idHash)
+      .execute();
   }
 
   async purgeExpired(now = new Date()): Promise<number> {

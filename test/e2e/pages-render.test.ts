@@ -41,8 +41,12 @@ after(async () => {
 it('the axe check is live: it fails, naming the rule and element, on a page with an unlabelled field', async () => {
   const page = await browser.newPage();
   try {
-    await page.setContent('<!doctype html><html lang="en"><head><title>Probe</title></head><body><main><h1>Probe</h1><input id="unlabelled"></main></body></html>');
-    await assert.rejects(checkAccessibility(page, 'probe'), (error: Error) => /Accessibility violations on probe:[\s\S]*label[\s\S]*#unlabelled/.test(error.message));
+    await page.setContent(
+      '<!doctype html><html lang="en"><head><title>Probe</title></head><body><main><h1>Probe</h1><input id="unlabelled"></main></body></html>',
+    );
+    await assert.rejects(checkAccessibility(page, 'probe'), (error: Error) =>
+      /Accessibility violations on probe:[\s\S]*label[\s\S]*#unlabelled/.test(error.message),
+    );
   } finally {
     await page.close();
   }
@@ -68,7 +72,10 @@ describe('Every admin page an administrator can reach renders and passes axe', (
     const rows = await agencies.rows();
     assert.equal(rows.length, 13);
     const police = rows.find((r) => r.code === 'POLICE');
-    assert.deepEqual({ ...police, agreement: undefined }, { name: 'Harbourshire Police', code: 'POLICE', type: 'Police', area: 'Partnership-wide', agreement: undefined });
+    assert.deepEqual(
+      { ...police, agreement: undefined },
+      { name: 'Harbourshire Police', code: 'POLICE', type: 'Police', area: 'Partnership-wide', agreement: undefined },
+    );
     assert.match(police?.agreement ?? '', /^In force until \d{1,2} \w+ \d{4}$/);
     assert.equal(rows.find((r) => r.code === 'SUBSTANCE')?.agreement, 'Not signed');
     assert.match(rows.find((r) => r.code === 'EDUCATION')?.agreement ?? '', /^Expired /);
@@ -110,7 +117,8 @@ describe('Every admin page an administrator can reach renders and passes axe', (
     await page.goto(`${running.baseUrl}/admin/audit`);
     const audit = await AuditPage.verifyOnPage(page);
     const actions = await audit.actions();
-    for (const action of ['sign-in.password', 'sign-in.mfa', 'user.list', 'user.view']) assert.ok(actions.includes(action), `${action} is in the audit log: ${actions.join(', ')}`);
+    for (const action of ['sign-in.password', 'sign-in.mfa', 'user.list', 'user.view'])
+      assert.ok(actions.includes(action), `${action} is in the audit log: ${actions.join(', ')}`);
     await checkAccessibility(page, '/admin/audit');
   });
 

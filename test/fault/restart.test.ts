@@ -118,37 +118,41 @@ describe('Harbour on one data folder: start, second start, kill -9, Ctrl-C', { t
     assert.match(anonymous.headers.get('content-type') ?? '', /^application\/problem\+json/);
   });
 
-  it('kill -9 of Harbour: the next start takes over the stale lock, stops the orphaned PostgreSQL cleanly, and loses nothing', { timeout: 120_000 }, async () => {
-    const killed = running();
-    assert.ok(token, 'the previous test created a token');
-    const orphan = postmasterPidFile(dataDir);
-    assert.ok(orphan, 'postmaster.pid names the running server');
-    assert.equal(parentPid(orphan), killed.pid, 'the server is Harbour’s child');
+  it(
+    'kill -9 of Harbour: the next start takes over the stale lock, stops the orphaned PostgreSQL cleanly, and loses nothing',
+    { timeout: 120_000 },
+    async () => {
+      const killed = running();
+      assert.ok(token, 'the previous test created a token');
+      const orphan = postmasterPidFile(dataDir);
+      assert.ok(orphan, 'postmaster.pid names the running server');
+      assert.equal(parentPid(orphan), killed.pid, 'the server is Harbour’s child');
 
-    killed.signal('SIGKILL');
-    const exit = await killed.waitForExit(10_000);
-    assert.equal(exit.signal, 'SIGKILL');
-    assert.ok(isAlive(orphan), 'PostgreSQL (own process group) outlives the SIGKILLed Harbour: the orphan this test is about');
-    const lockContent = fs.readFileSync(lockFile, 'utf8');
-    assert.equal(lockPid(), killed.pid, 'kill -9 leaves a stale harbour.lock');
-    staleLock = { content: lockContent, pid: killed.pid };
+      killed.signal('SIGKILL');
+      const exit = await killed.waitForExit(10_000);
+      assert.equal(exit.signal, 'SIGKILL');
+      assert.ok(isAlive(orphan), 'PostgreSQL (own process group) outlives the SIGKILLed Harbour: the orphan this test is about');
+      const lockContent = fs.readFileSync(lockFile, 'utf8');
+      assert.equal(lockPid(), killed.pid, 'kill -9 leaves a stale harbour.lock');
+      staleLock = { content: lockContent, pid: killed.pid };
 
-    harbour = await HarbourProcess.start({ dataDir });
-    assert.equal((await harbour.waitForHealth(START_TIMEOUT)).status, 'ok');
-    assert.match(harbour.stdout, new RegExp(`PostgreSQL \\(pid ${orphan}\\) left running by a previous Harbour`));
-    assert.equal(lockPid(), harbour.pid, 'the new Harbour holds the lock');
+      harbour = await HarbourProcess.start({ dataDir });
+      assert.equal((await harbour.waitForHealth(START_TIMEOUT)).status, 'ok');
+      assert.match(harbour.stdout, new RegExp(`PostgreSQL \\(pid ${orphan}\\) left running by a previous Harbour`));
+      assert.equal(lockPid(), harbour.pid, 'the new Harbour holds the lock');
 
-    assert.ok(!isAlive(orphan), `the orphaned PostgreSQL (pid ${orphan}) is gone`);
-    const postmasters = postmasterPids(dataDir);
-    assert.equal(postmasters.length, 1, `exactly one PostgreSQL on the folder, found pids ${postmasters.join(', ')}`);
-    const [current] = postmasters;
-    assert.ok(current !== undefined && current !== orphan);
-    assert.equal(parentPid(current), harbour.pid, 'the one PostgreSQL left is the new Harbour’s');
-    assert.equal(postmasterPidFile(dataDir), current);
+      assert.ok(!isAlive(orphan), `the orphaned PostgreSQL (pid ${orphan}) is gone`);
+      const postmasters = postmasterPids(dataDir);
+      assert.equal(postmasters.length, 1, `exactly one PostgreSQL on the folder, found pids ${postmasters.join(', ')}`);
+      const [current] = postmasters;
+      assert.ok(current !== undefined && current !== orphan);
+      assert.equal(parentPid(current), harbour.pid, 'the one PostgreSQL left is the new Harbour’s');
+      assert.equal(postmasterPidFile(dataDir), current);
 
-    const codes = await listAgenciesOverApi(harbour, token);
-    assert.deepEqual(missing([...DEMO_CODES, 'FAULTTEST'], codes), [], `agencies after the restart: ${codes.join(', ')}`);
-  });
+      const codes = await listAgenciesOverApi(harbour, token);
+      assert.deepEqual(missing([...DEMO_CODES, 'FAULTTEST'], codes), [], `agencies after the restart: ${codes.join(', ')}`);
+    },
+  );
 
   it('SIGINT (Ctrl-C): Harbour stops cleanly, exit 0, no lock and no PostgreSQL left', { timeout: 60_000 }, async () => {
     const h = running();
@@ -213,7 +217,8 @@ describe('Harbour on one data folder: start, second start, kill -9, Ctrl-C', { t
     try {
       harbour = await HarbourProcess.start({ dataDir });
       assert.equal((await harbour.waitForHealth(START_TIMEOUT)).status, 'ok');
-      const decoyExit = decoy.child.exitCode !== null || decoy.child.signalCode !== null ? ` (it exited: code ${decoy.child.exitCode}, signal ${decoy.child.signalCode})` : '';
+      const decoyExit =
+        decoy.child.exitCode !== null || decoy.child.signalCode !== null ? ` (it exited: code ${decoy.child.exitCode}, signal ${decoy.child.signalCode})` : '';
       assert.ok(
         decoy.child.exitCode === null && decoy.child.signalCode === null && isAlive(decoy.pid),
         `Harbour stopped pid ${decoy.pid}, which is not the folder’s PostgreSQL but a process whose command line merely contains "postgres"${decoyExit}.\n${harbour.output}`,
@@ -265,10 +270,13 @@ describe('Harbour with DATABASE_URL', { timeout: 120_000 }, () => {
     }
   }
 
-  after(async () => {
-    if (adminUrl) await admin((c) => c.query(`drop database if exists ${database} with (force)`)).catch(() => undefined);
-    await embedded?.stop();
-  }, { timeout: 60_000 });
+  after(
+    async () => {
+      if (adminUrl) await admin((c) => c.query(`drop database if exists ${database} with (force)`)).catch(() => undefined);
+      await embedded?.stop();
+    },
+    { timeout: 60_000 },
+  );
 
   it('starts no embedded PostgreSQL and creates nothing in the data folder', { timeout: 90_000 }, async () => {
     let databaseUrl: string;
@@ -288,7 +296,8 @@ describe('Harbour with DATABASE_URL', { timeout: 120_000 }, () => {
       assert.equal(health.status, 'ok');
       assert.doesNotMatch(h.stdout, /Creating the embedded PostgreSQL cluster/);
       assert.ok(!fs.existsSync(path.join(dataDir, 'postgres')), 'no postgres folder in the data folder');
-      for (const file of ['postgres.port', 'postgres-password', 'postgres.log', 'harbour.lock']) assert.ok(!fs.existsSync(path.join(dataDir, file)), `no ${file}`);
+      for (const file of ['postgres.port', 'postgres-password', 'postgres.log', 'harbour.lock'])
+        assert.ok(!fs.existsSync(path.join(dataDir, file)), `no ${file}`);
       assert.deepEqual(postmasterPids(dataDir), []);
 
       // The demo went into the DATABASE_URL database.
@@ -296,7 +305,13 @@ describe('Harbour with DATABASE_URL', { timeout: 120_000 }, () => {
       await seeded.connect();
       try {
         const { rows } = await seeded.query<{ code: string }>('select code from agencies');
-        assert.deepEqual(missing(DEMO_CODES, rows.map((r) => r.code)), []);
+        assert.deepEqual(
+          missing(
+            DEMO_CODES,
+            rows.map((r) => r.code),
+          ),
+          [],
+        );
       } finally {
         await seeded.end();
       }

@@ -13,7 +13,18 @@ import { createMailer } from '../../src/platform/mail.js';
 import { passwordProblems } from '../../src/platform/passwords.js';
 import { systemActor } from '../../src/platform/request-context.js';
 import { anyString, extraFields, field, nastyString } from './arbitraries.js';
-import { assertClearErrorSummary, assertNot5xx, createFuzzApp, formSession, postForm, runs, show, tableDigest, type FormFields, type FuzzApp } from './support.js';
+import {
+  assertClearErrorSummary,
+  assertNot5xx,
+  createFuzzApp,
+  formSession,
+  postForm,
+  runs,
+  show,
+  tableDigest,
+  type FormFields,
+  type FuzzApp,
+} from './support.js';
 
 const next = fc.oneof(fc.constantFrom('/', '/admin/users', '//evil.example', 'x'.repeat(501)), anyString);
 const code = fc.oneof(
@@ -32,7 +43,8 @@ describe('the code and invitation forms survive hostile input (property-based)',
   });
 
   it('POST /sign-in/code: never 5xx; back to the form with clear errors, or to /sign-in without a pending sign-in', async () => {
-    const failures = async () => (await sql<{ email: string; n: number }>`select email, failed_sign_ins as n from users order by email`.execute(t.database.db)).rows;
+    const failures = async () =>
+      (await sql<{ email: string; n: number }>`select email, failed_sign_ins as n from users order by email`.execute(t.database.db)).rows;
     await fc.assert(
       fc.asyncProperty(
         fc.option(fc.constantFrom(...DEMO_USERS.map((u) => u.email)), { nil: undefined }),
@@ -42,7 +54,11 @@ describe('the code and invitation forms survive hostile input (property-based)',
           if (pendingEmail) {
             const password = await postForm(t.app, '/sign-in', cookie, { email: pendingEmail, password: DEMO_PASSWORD, _csrf: csrf });
             assert.equal(password.headers.location, '/sign-in/code', `password step for ${pendingEmail}`);
-            ({ cookie, csrf } = await formSession(t.app, '/sign-in/code', `harbour_session=${/harbour_session=([^;]+)/.exec(String(password.headers['set-cookie']))![1]}`));
+            ({ cookie, csrf } = await formSession(
+              t.app,
+              '/sign-in/code',
+              `harbour_session=${/harbour_session=([^;]+)/.exec(String(password.headers['set-cookie']))![1]}`,
+            ));
           }
           const what = `POST /sign-in/code (pending ${pendingEmail ?? 'none'}) ${show(form)}`;
           const before = await failures();
@@ -84,7 +100,11 @@ describe('the code and invitation forms survive hostile input (property-based)',
       { weight: 1, arbitrary: fc.oneof(nastyString.map(encodeURIComponent), fc.constantFrom('short', 'a'.repeat(101), '..', '%00aaaaaaaaaaaa')) },
     );
     const strong = fc.constantFrom('violet kettle orbit', 'correct horse battery staple', 'harbour lantern moss 7');
-    const password = fc.oneof({ weight: 4, arbitrary: strong }, { weight: 1, arbitrary: fc.constantFrom('password1234', 'short', 'aaaaaaaaaaaaaaaa', 'x'.repeat(257)) }, { weight: 2, arbitrary: nastyString });
+    const password = fc.oneof(
+      { weight: 4, arbitrary: strong },
+      { weight: 1, arbitrary: fc.constantFrom('password1234', 'short', 'aaaaaaaaaaaaaaaa', 'x'.repeat(257)) },
+      { weight: 2, arbitrary: nastyString },
+    );
     const form = fc
       .tuple(field(password), fc.constantFrom('same', 'same', 'same', 'other', 'absent'), field(password), extraFields)
       .map(([p, how, other, extra]): FormFields => ({ ...extra, password: p, confirmPassword: how === 'same' ? p : how === 'other' ? other : undefined }));
@@ -95,11 +115,15 @@ describe('the code and invitation forms survive hostile input (property-based)',
         const token = invitation?.token ?? (choice === 'used' ? (used[0] ?? 'never-issued-token') : choice);
         const formUrl = invitation ? `/invitations/${token}` : '/sign-in';
         const { cookie, csrf } = await formSession(t.app, formUrl);
-        const what = `POST /invitations/${show(token, 60)} (${choice === "fresh" || choice === "used" ? choice : "made up"}) ${show(fields)}`;
+        const what = `POST /invitations/${show(token, 60)} (${choice === 'fresh' || choice === 'used' ? choice : 'made up'}) ${show(fields)}`;
         const digest = await tableDigest(t, 'users', 'invitations');
         const response = await postForm(t.app, `/invitations/${token}`, cookie, { ...fields, _csrf: csrf });
         assertNot5xx(t, response, what);
-        const acceptable = invitation && typeof fields.password === 'string' && fields.password === fields.confirmPassword && passwordProblems(fields.password, invitation.email).length === 0;
+        const acceptable =
+          invitation &&
+          typeof fields.password === 'string' &&
+          fields.password === fields.confirmPassword &&
+          passwordProblems(fields.password, invitation.email).length === 0;
         if (response.statusCode === 303 && response.headers.location === '/sign-in') {
           assert.ok(acceptable, `${what}: invitation accepted`);
           const user = await t.database.db.selectFrom('users').select('password_hash').where('email', '=', invitation!.email).executeTakeFirstOrThrow();

@@ -9,36 +9,92 @@ import fc from 'fast-check';
 import { AGENCY_TYPES } from '../../src/modules/admin/admin.schemas.js';
 import { WebClient } from '../support/app.js';
 import { anyString, extraFields, field, nastyString, uuid } from './arbitraries.js';
-import { assertClearErrorSummary, assertNot5xx, createFuzzApp, formSession, postForm, runs, show, stored, tableDigest, type FormFields, type FuzzApp } from './support.js';
+import {
+  assertClearErrorSummary,
+  assertNot5xx,
+  createFuzzApp,
+  formSession,
+  postForm,
+  runs,
+  show,
+  stored,
+  tableDigest,
+  type FormFields,
+  type FuzzApp,
+} from './support.js';
 
 const ADMIN = 'admin@demo.harbour.example';
-type AgencyRow = { id: string; code: string; name: string; type: string; area_id: string | null; isa_signed_on: string | null; isa_expires_on: string | null; version: number };
+type AgencyRow = {
+  id: string;
+  code: string;
+  name: string;
+  type: string;
+  area_id: string | null;
+  isa_signed_on: string | null;
+  isa_expires_on: string | null;
+  version: number;
+};
 
 const pad = fc.constantFrom('', ' ', '  ', '\t');
 const validCode = fc.tuple(pad, fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{1,19}$/), pad).map(([a, c, b]) => a + c + b);
-const code = fc.oneof({ weight: 3, arbitrary: validCode }, { weight: 1, arbitrary: fc.constantFrom('POLICE', ' csc ', 'Housing', 'ǅX', 'straße', 'ﬀ1') }, { weight: 2, arbitrary: nastyString });
+const code = fc.oneof(
+  { weight: 3, arbitrary: validCode },
+  { weight: 1, arbitrary: fc.constantFrom('POLICE', ' csc ', 'Housing', 'ǅX', 'straße', 'ﬀ1') },
+  { weight: 2, arbitrary: nastyString },
+);
 const name = fc.oneof(
   { weight: 3, arbitrary: fc.string({ minLength: 1, maxLength: 60 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }) },
   { weight: 1, arbitrary: fc.constantFrom('x'.repeat(200), ` ${'y'.repeat(200)} `, 'z'.repeat(201)) },
   { weight: 2, arbitrary: nastyString },
 );
-const type = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...AGENCY_TYPES) }, { weight: 1, arbitrary: fc.mixedCase(fc.constantFrom(...AGENCY_TYPES)) }, { weight: 1, arbitrary: nastyString });
+const type = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...AGENCY_TYPES) },
+  { weight: 1, arbitrary: fc.mixedCase(fc.constantFrom(...AGENCY_TYPES)) },
+  { weight: 1, arbitrary: nastyString },
+);
 /** Date parts: a real date (maybe padded or zero-prefixed), all blank, part blank, or junk. */
 const dateParts = fc.oneof(
-  { weight: 3, arbitrary: fc.tuple(fc.date({ min: new Date('1985-01-01'), max: new Date('2105-12-31'), noInvalidDate: true }), fc.boolean(), pad).map(([d, zeros, p]) => {
-    const n = (v: number) => p + (zeros ? String(v).padStart(2, '0') : String(v)) + p;
-    return { day: n(d.getUTCDate()), month: n(d.getUTCMonth() + 1), year: String(d.getUTCFullYear()) };
-  }) },
+  {
+    weight: 3,
+    arbitrary: fc.tuple(fc.date({ min: new Date('1985-01-01'), max: new Date('2105-12-31'), noInvalidDate: true }), fc.boolean(), pad).map(([d, zeros, p]) => {
+      const n = (v: number) => p + (zeros ? String(v).padStart(2, '0') : String(v)) + p;
+      return { day: n(d.getUTCDate()), month: n(d.getUTCMonth() + 1), year: String(d.getUTCFullYear()) };
+    }),
+  },
   { weight: 2, arbitrary: fc.constant({ day: '', month: '', year: '' }) },
-  { weight: 1, arbitrary: fc.constantFrom({ day: '31', month: '2', year: '2024' }, { day: '29', month: '2', year: '2023' }, { day: '1', month: '', year: '2024' }, { day: '1', month: '13', year: '2024' }, { day: '1', month: '1', year: '24' }, { day: '-1', month: '1', year: '2024' }, { day: '1.5', month: '1', year: '2024' }, { day: '１', month: '1', year: '2024' }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      { day: '31', month: '2', year: '2024' },
+      { day: '29', month: '2', year: '2023' },
+      { day: '1', month: '', year: '2024' },
+      { day: '1', month: '13', year: '2024' },
+      { day: '1', month: '1', year: '24' },
+      { day: '-1', month: '1', year: '2024' },
+      { day: '1.5', month: '1', year: '2024' },
+      { day: '１', month: '1', year: '2024' },
+    ),
+  },
   { weight: 2, arbitrary: fc.record({ day: anyString, month: anyString, year: anyString }) },
 );
 
 /** Agency fields as the form posts them; `area` picks a real area, a random UUID or junk when the test knows the ids. */
 function agencyForm(areaIds: string[]): fc.Arbitrary<FormFields> {
-  const area = fc.oneof({ weight: 2, arbitrary: fc.constant('') }, { weight: 3, arbitrary: fc.constantFrom(...areaIds) }, { weight: 1, arbitrary: uuid }, { weight: 1, arbitrary: nastyString });
-  const date = (prefix: string) => dateParts.chain((d) => fc.record({ [`${prefix}-day`]: field(fc.constant(d.day)), [`${prefix}-month`]: field(fc.constant(d.month)), [`${prefix}-year`]: field(fc.constant(d.year)) }));
+  const area = fc.oneof(
+    { weight: 2, arbitrary: fc.constant('') },
+    { weight: 3, arbitrary: fc.constantFrom(...areaIds) },
+    { weight: 1, arbitrary: uuid },
+    { weight: 1, arbitrary: nastyString },
+  );
+  const date = (prefix: string) =>
+    dateParts.chain((d) =>
+      fc.record({
+        [`${prefix}-day`]: field(fc.constant(d.day)),
+        [`${prefix}-month`]: field(fc.constant(d.month)),
+        [`${prefix}-year`]: field(fc.constant(d.year)),
+      }),
+    );
   return fc
     .tuple(field(code), field(name), field(type), field(area), date('isaSigned'), date('isaExpires'), fc.option(extraFields, { freq: 4, nil: {} }))
     .map(([c, n, ty, a, signed, expires, extra]) => ({ ...extra, code: c, name: n, type: ty, areaId: a, ...signed, ...expires }));
@@ -48,7 +104,13 @@ function agencyForm(areaIds: string[]): fc.Arbitrary<FormFields> {
 function plausibleForm(areaIds: string[]): fc.Arbitrary<FormFields> {
   const signed = fc.constantFrom<string[]>(['', '', ''], ['1', '6', '2024'], ['15', '06', '2019']);
   return fc
-    .record({ code: validCode, name: fc.string({ minLength: 1, maxLength: 60 }), type: fc.constantFrom(...AGENCY_TYPES), areaId: fc.constantFrom('', ...areaIds), signed })
+    .record({
+      code: validCode,
+      name: fc.string({ minLength: 1, maxLength: 60 }),
+      type: fc.constantFrom(...AGENCY_TYPES),
+      areaId: fc.constantFrom('', ...areaIds),
+      signed,
+    })
     .map(({ signed: [day, month, year], ...rest }) => ({ ...rest, 'isaSigned-day': day, 'isaSigned-month': month, 'isaSigned-year': year }));
 }
 
@@ -59,7 +121,14 @@ function normalised(form: FormFields): Omit<AgencyRow, 'id' | 'version'> {
     const [d, m, y] = ['day', 'month', 'year'].map((part) => one(`${prefix}-${part}`).trim());
     return d || m || y ? `${y!.padStart(4, '0')}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}` : null;
   };
-  return { code: one('code').trim().toUpperCase(), name: one('name').trim(), type: one('type'), area_id: one('areaId').toLowerCase() || null, isa_signed_on: iso('isaSigned'), isa_expires_on: iso('isaExpires') };
+  return {
+    code: one('code').trim().toUpperCase(),
+    name: one('name').trim(),
+    type: one('type'),
+    area_id: one('areaId').toLowerCase() || null,
+    isa_signed_on: iso('isaSigned'),
+    isa_expires_on: iso('isaExpires'),
+  };
 }
 
 describe('agency forms survive hostile input (property-based)', () => {
@@ -67,7 +136,10 @@ describe('agency forms survive hostile input (property-based)', () => {
   let cookie: string;
   let csrf: string;
   let areaIds: string[];
-  const agencies = () => t.database.db.selectFrom('agencies').select(['id', 'code', 'name', 'type', 'area_id', 'isa_signed_on', 'isa_expires_on', 'version']).execute() as Promise<AgencyRow[]>;
+  const agencies = () =>
+    t.database.db.selectFrom('agencies').select(['id', 'code', 'name', 'type', 'area_id', 'isa_signed_on', 'isa_expires_on', 'version']).execute() as Promise<
+      AgencyRow[]
+    >;
 
   before(async () => {
     t = await createFuzzApp();
@@ -124,7 +196,11 @@ describe('agency forms survive hostile input (property-based)', () => {
       { weight: 1, arbitrary: fc.array(fc.constantFrom('current', 'stale', '1'), { minLength: 2, maxLength: 3 }) },
       { weight: 1, arbitrary: nastyString },
     );
-    const id = fc.oneof({ weight: 6, arbitrary: fc.constant(target.id) }, { weight: 1, arbitrary: uuid }, { weight: 1, arbitrary: anyString.map(encodeURIComponent) });
+    const id = fc.oneof(
+      { weight: 6, arbitrary: fc.constant(target.id) },
+      { weight: 1, arbitrary: uuid },
+      { weight: 1, arbitrary: anyString.map(encodeURIComponent) },
+    );
     const seen = { saved: 0, refused: 0, conflict: 0 };
     await fc.assert(
       fc.asyncProperty(fc.oneof(agencyForm(areaIds), plausibleForm(areaIds)), version, id, async (form, versionChoice, agencyId) => {

@@ -47,8 +47,27 @@ function authorization(tokens: Tokens): fc.Arbitrary<Auth> {
 const apiPath = fc
   .oneof(
     { weight: 6, arbitrary: fc.constantFrom('/api/v1/agencies', '/api/v1/openapi.json') },
-    fc.constantFrom('/api/v1/', '/api/v1', '/api/', '/api/v1/agencies/', '/api/v1/Agencies', '/api/v2/agencies', '/api/v1//agencies', '/api/v1/agencies%00', '/api/v1/%2e%2e/agencies', '/api/v1/agencies;x', '/api/v1/agencies/..%2f..%2fadmin', '/api/v1/%ZZ', '/api/v1/%'),
-    fc.array(fc.oneof(fc.webSegment(), anyString.map(encodeURIComponent), fc.constantFrom('agencies', '..', '.', '%00', '%2F', '~', '😀')), { minLength: 1, maxLength: 4 }).map((parts) => `/api/v1/${parts.join('/')}`),
+    fc.constantFrom(
+      '/api/v1/',
+      '/api/v1',
+      '/api/',
+      '/api/v1/agencies/',
+      '/api/v1/Agencies',
+      '/api/v2/agencies',
+      '/api/v1//agencies',
+      '/api/v1/agencies%00',
+      '/api/v1/%2e%2e/agencies',
+      '/api/v1/agencies;x',
+      '/api/v1/agencies/..%2f..%2fadmin',
+      '/api/v1/%ZZ',
+      '/api/v1/%',
+    ),
+    fc
+      .array(fc.oneof(fc.webSegment(), anyString.map(encodeURIComponent), fc.constantFrom('agencies', '..', '.', '%00', '%2F', '~', '😀')), {
+        minLength: 1,
+        maxLength: 4,
+      })
+      .map((parts) => `/api/v1/${parts.join('/')}`),
     fc.uuid().map((id) => `/api/v1/agencies/${id}`),
     fc.constant(`/api/v1/${'a'.repeat(5000)}`),
   )

@@ -76,13 +76,13 @@ export const extraFields: fc.Arbitrary<FormFields> = fc.dictionary(
 
 /** A raw URL-encoded body that no browser would send: bad escapes, stray separators, bare keys. */
 export const malformedUrlEncoding = fc
-  .array(fc.constantFrom('%', '%z', '%zz', '%E0%A4%A', '%C3', '%FF%FE', '%u0041', '&&', '==', '=', '+', 'email', 'password=', 'next=%', '%00=%00', '&=&'), { minLength: 1, maxLength: 6 })
+  .array(fc.constantFrom('%', '%z', '%zz', '%E0%A4%A', '%C3', '%FF%FE', '%u0041', '&&', '==', '=', '+', 'email', 'password=', 'next=%', '%00=%00', '&=&'), {
+    minLength: 1,
+    maxLength: 6,
+  })
   .map((parts) => parts.join(''));
 
 /** A JSON value (for bodies sent as application/json), lone surrogates included. */
-export const jsonValue = fc.oneof(
-  fc.jsonValue({ maxDepth: 2 }),
-  fc.constantFrom('\ud800', 'a\udfffb', '\u0000', [], {}, null, 0, -1, 2 ** 53, 1e308, true),
-);
+export const jsonValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('\ud800', 'a\udfffb', '\u0000', [], {}, null, 0, -1, 2 ** 53, 1e308, true));
 
 export const uuid = fc.uuid();

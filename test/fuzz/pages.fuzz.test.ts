@@ -28,10 +28,21 @@ function rawGet(port: number, target: string, cookie: string): Promise<RawRespon
       const status = /^HTTP\/1\.1 (\d{3})/.exec(text);
       if (!status) return reject(new Error(`no HTTP response (got ${JSON.stringify(text.slice(0, 80))})`));
       const head = text.slice(0, Math.max(0, text.indexOf('\r\n\r\n')));
-      const headers = Object.fromEntries(head.split('\r\n').slice(1).map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        head
+          .split('\r\n')
+          .slice(1)
+          .map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      );
       resolve({ statusCode: Number(status[1]), headers });
     });
-    socket.write(Buffer.concat([Buffer.from('GET '), Buffer.from(target, 'utf8'), Buffer.from(` HTTP/1.1\r\nHost: localhost\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`)]));
+    socket.write(
+      Buffer.concat([
+        Buffer.from('GET '),
+        Buffer.from(target, 'utf8'),
+        Buffer.from(` HTTP/1.1\r\nHost: localhost\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`),
+      ]),
+    );
   });
 }
 
@@ -62,27 +73,78 @@ function pagePaths(ids: { agency: string; user: string }): fc.Arbitrary<string> 
     fc.webSegment(),
     anyString.map(encodeURIComponent),
     fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }),
-    fc.constantFrom('..', '.', '../..', '..%2f..%2f..%2fetc%2fpasswd', '%2e%2e', '%00', 'x%00.css', '%2F', '%5c', '..\\..', '%', '%zz', '%C0%AE%C0%AE', 'etc/passwd', 'new', 'edit', '00000000-0000-0000-0000-000000000000', 'ＡＤＭＩＮ', '😀', 'a'.repeat(300)),
+    fc.constantFrom(
+      '..',
+      '.',
+      '../..',
+      '..%2f..%2f..%2fetc%2fpasswd',
+      '%2e%2e',
+      '%00',
+      'x%00.css',
+      '%2F',
+      '%5c',
+      '..\\..',
+      '%',
+      '%zz',
+      '%C0%AE%C0%AE',
+      'etc/passwd',
+      'new',
+      'edit',
+      '00000000-0000-0000-0000-000000000000',
+      'ＡＤＭＩＮ',
+      '😀',
+      'a'.repeat(300),
+    ),
   );
   return fc.oneof(
     { weight: 2, arbitrary: known },
     { weight: 2, arbitrary: fc.constantFrom('/admin/audit', '/admin/users', '/sign-in') }, // the pages that read a query
-    { weight: 4, arbitrary: fc.tuple(known, fc.array(segment, { minLength: 1, maxLength: 4 }), fc.constantFrom('', '/')).map(([base, parts, end]) => `${base.replace(/\/$/, '')}/${parts.join('/')}${end}`) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(known, fc.array(segment, { minLength: 1, maxLength: 4 }), fc.constantFrom('', '/'))
+        .map(([base, parts, end]) => `${base.replace(/\/$/, '')}/${parts.join('/')}${end}`),
+    },
     { weight: 1, arbitrary: fc.tuple(known, fc.constantFrom('//', '/./', '/../', '%2f', ';x', '/.', '~')).map(([base, odd]) => base + odd) },
-    { weight: 1, arbitrary: fc.constantFrom(`/${'a'.repeat(8_000)}`, `/admin/users/${'1'.repeat(250)}`, `/assets/govuk/${'a/'.repeat(150)}`, '//evil.example/', '/\\evil') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(`/${'a'.repeat(8_000)}`, `/admin/users/${'1'.repeat(250)}`, `/assets/govuk/${'a/'.repeat(150)}`, '//evil.example/', '/\\evil'),
+    },
   );
 }
 
-const queryValue = fc.oneof(nastyString, fc.constantFrom('1', '0', '-1', '2', '99999999', '1e309', 'NaN', '00000000-0000-0000-0000-000000000000', '/admin/users', '//evil', 'user.create', 'admin@demo.harbour.example'));
+const queryValue = fc.oneof(
+  nastyString,
+  fc.constantFrom(
+    '1',
+    '0',
+    '-1',
+    '2',
+    '99999999',
+    '1e309',
+    'NaN',
+    '00000000-0000-0000-0000-000000000000',
+    '/admin/users',
+    '//evil',
+    'user.create',
+    'admin@demo.harbour.example',
+  ),
+);
 const query = fc.oneof(
   { weight: 1, arbitrary: fc.constant('') },
   {
     weight: 4,
     arbitrary: fc
-      .array(fc.tuple(fc.constantFrom('page', 'agency', 'action', 'user', 'subject', 'next', 'x', '__proto__', 'page[]'), queryValue), { minLength: 1, maxLength: 4 })
+      .array(fc.tuple(fc.constantFrom('page', 'agency', 'action', 'user', 'subject', 'next', 'x', '__proto__', 'page[]'), queryValue), {
+        minLength: 1,
+        maxLength: 4,
+      })
       .map((pairs) => `?${new URLSearchParams(pairs).toString()}`),
   },
-  { weight: 1, arbitrary: fc.constantFrom('?', '?page=%zz', '?page=%00', '?user=%00', '?next=%2F%2Fevil', '?page=1&page=2', '?next=' + 'a'.repeat(600), '?a=😀', '?&&==') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('?', '?page=%zz', '?page=%00', '?user=%00', '?next=%2F%2Fevil', '?page=1&page=2', '?next=' + 'a'.repeat(600), '?a=😀', '?&&=='),
+  },
 );
 
 describe('pages survive hostile URLs (property-based)', () => {

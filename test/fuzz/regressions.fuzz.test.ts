@@ -6,17 +6,32 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { WebClient } from '../support/app.js';
 import { anyString, uuid } from './arbitraries.js';
-import { assertClearErrorSummary, assertNot5xx, brokenSummaryLinks, createFuzzApp, formSession, postForm, runs, show, tableDigest, type FormFields, type FuzzApp } from './support.js';
+import {
+  assertClearErrorSummary,
+  assertNot5xx,
+  brokenSummaryLinks,
+  createFuzzApp,
+  formSession,
+  postForm,
+  runs,
+  show,
+  tableDigest,
+  type FormFields,
+  type FuzzApp,
+} from './support.js';
 
 const ADMIN = 'admin@demo.harbour.example';
 const withNul = fc.tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 })).map(([a, b]) => `${a}\u0000${b}`);
-const loneSurrogate = fc.tuple(fc.string({ maxLength: 8 }), fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff'), fc.string({ maxLength: 8 })).map(([a, s, b]) => a + s + b);
+const loneSurrogate = fc
+  .tuple(fc.string({ maxLength: 8 }), fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff'), fc.string({ maxLength: 8 }))
+  .map(([a, s, b]) => a + s + b);
 
 describe('regressions found by fuzzing', () => {
   let t: FuzzApp;
   let admin: { cookie: string; csrf: string };
   let ids: { mh: string; rep: string; areas: string[] };
-  const version = async (table: 'agencies' | 'users', id: string) => String((await t.database.db.selectFrom(table).select('version').where('id', '=', id).executeTakeFirstOrThrow()).version);
+  const version = async (table: 'agencies' | 'users', id: string) =>
+    String((await t.database.db.selectFrom(table).select('version').where('id', '=', id).executeTakeFirstOrThrow()).version);
 
   before(async () => {
     t = await createFuzzApp();
@@ -35,18 +50,39 @@ describe('regressions found by fuzzing', () => {
   const routes = fc.constantFrom(
     { url: '/sign-in', form: { email: 'someone@example.org', password: 'not the password' }, fields: ['email', 'password', 'next', 'extra'], admin: false },
     { url: '/sign-in/code', form: { code: '123456' }, fields: ['code', 'next', 'extra'], admin: false },
-    { url: '/admin/agencies', form: { code: 'NEWCODE', name: 'New agency', type: 'police' }, fields: ['code', 'name', 'type', 'areaId', 'isaSigned-day', 'extra'], admin: true },
+    {
+      url: '/admin/agencies',
+      form: { code: 'NEWCODE', name: 'New agency', type: 'police' },
+      fields: ['code', 'name', 'type', 'areaId', 'isaSigned-day', 'extra'],
+      admin: true,
+    },
     { url: 'edit-agency', form: { code: 'MH', name: 'Mental health', type: 'mental_health' }, fields: ['name', 'code', 'version', 'extra'], admin: true },
-    { url: '/admin/users', form: { email: 'new.person@example.org', displayName: 'New Person', roles: 'idva' }, fields: ['email', 'displayName', 'agencyId', 'roles', 'extra'], admin: true },
+    {
+      url: '/admin/users',
+      form: { email: 'new.person@example.org', displayName: 'New Person', roles: 'idva' },
+      fields: ['email', 'displayName', 'agencyId', 'roles', 'extra'],
+      admin: true,
+    },
     { url: 'unlock-user', form: {}, fields: ['version', 'extra'], admin: true },
-    { url: 'edit-user', form: { displayName: 'Callum Fairweather', roles: 'agency_rep' }, fields: ['displayName', 'roles', 'agencyId', 'version', 'extra'], admin: true },
+    {
+      url: 'edit-user',
+      form: { displayName: 'Callum Fairweather', roles: 'agency_rep' },
+      fields: ['displayName', 'roles', 'agencyId', 'version', 'extra'],
+      admin: true,
+    },
   );
 
   it('U+0000 in a posted field is refused or cleaned, never a 500', async () => {
     await fc.assert(
       fc.asyncProperty(routes, fc.nat(), withNul, async (route, pick, value) => {
         const session = route.admin ? admin : await formSession(t.app, '/sign-in');
-        const url = ({ 'edit-agency': `/admin/agencies/${ids.mh}`, 'unlock-user': `/admin/users/${ids.rep}/unlock`, 'edit-user': `/admin/users/${ids.rep}` } as Record<string, string>)[route.url] ?? route.url;
+        const url =
+          (
+            { 'edit-agency': `/admin/agencies/${ids.mh}`, 'unlock-user': `/admin/users/${ids.rep}/unlock`, 'edit-user': `/admin/users/${ids.rep}` } as Record<
+              string,
+              string
+            >
+          )[route.url] ?? route.url;
         const base: FormFields = { ...route.form, ...(route.url === '/admin/users' || route.url === 'edit-user' ? { agencyId: ids.mh } : {}) };
         if (route.url === 'edit-agency') base.version = await version('agencies', ids.mh);
         if (route.url === 'unlock-user' || route.url === 'edit-user') base.version = await version('users', ids.rep);
@@ -64,7 +100,12 @@ describe('regressions found by fuzzing', () => {
       fc.asyncProperty(fc.constantFrom('email', 'password', 'other'), loneSurrogate, async (name, value) => {
         const { cookie, csrf } = await formSession(t.app, '/sign-in');
         const body = { email: 'someone@example.org', password: 'x', [name]: value, _csrf: csrf };
-        const response = await t.app.inject({ method: 'POST', url: '/sign-in', headers: { cookie, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+        const response = await t.app.inject({
+          method: 'POST',
+          url: '/sign-in',
+          headers: { cookie, 'content-type': 'application/json' },
+          payload: JSON.stringify(body),
+        });
         assertNot5xx(t, response, `POST /sign-in as JSON ${show(body)}`);
       }),
       runs(30),
@@ -84,7 +125,12 @@ describe('regressions found by fuzzing', () => {
         const json = typeof next !== 'string' && !(Array.isArray(next) && next.length > 1);
         const what = `POST ${url} next=${show(next)}${json ? ' (JSON)' : ''}`;
         const response = json
-          ? await t.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/json' }, payload: JSON.stringify({ ...fields, next, _csrf: csrf }) })
+          ? await t.app.inject({
+              method: 'POST',
+              url,
+              headers: { cookie, 'content-type': 'application/json' },
+              payload: JSON.stringify({ ...fields, next, _csrf: csrf }),
+            })
           : await postForm(t.app, url, cookie, { ...fields, next: next as string | string[], _csrf: csrf });
         assertNot5xx(t, response, what);
         assert.equal(response.statusCode, 303, what);
@@ -102,7 +148,14 @@ describe('regressions found by fuzzing', () => {
       fc.asyncProperty(fc.boolean(), uuid, fc.stringMatching(/^[A-Z][A-Z0-9]{3,10}$/), async (edit, areaId, code) => {
         fc.pre(!ids.areas.includes(areaId));
         const url = edit ? `/admin/agencies/${ids.mh}` : '/admin/agencies';
-        const form = { code: edit ? 'MH' : code, name: 'Agency', type: 'police', areaId, ...(edit ? { version: await version('agencies', ids.mh) } : {}), _csrf: admin.csrf };
+        const form = {
+          code: edit ? 'MH' : code,
+          name: 'Agency',
+          type: 'police',
+          areaId,
+          ...(edit ? { version: await version('agencies', ids.mh) } : {}),
+          _csrf: admin.csrf,
+        };
         const digest = await tableDigest(t, 'agencies');
         const response = await postForm(t.app, url, admin.cookie, form);
         assertNot5xx(t, response, `POST ${url} ${show(form)}`);
@@ -115,7 +168,10 @@ describe('regressions found by fuzzing', () => {
   });
 
   it('an invalid area gets a clear message, not zod’s default', async () => {
-    const junk = fc.oneof(anyString.filter((s) => s !== '' && !/^[0-9a-f-]{36}$/i.test(s)), fc.array(fc.constantFrom('', ids.areas[0]!), { minLength: 2, maxLength: 2 }));
+    const junk = fc.oneof(
+      anyString.filter((s) => s !== '' && !/^[0-9a-f-]{36}$/i.test(s)),
+      fc.array(fc.constantFrom('', ids.areas[0]!), { minLength: 2, maxLength: 2 }),
+    );
     await fc.assert(
       fc.asyncProperty(junk, async (areaId) => {
         fc.pre(!/\u0000/.test(String(areaId))); // NUL has its own bug above
@@ -136,7 +192,11 @@ describe('regressions found by fuzzing', () => {
         const url = prefix + escape + rest;
         const response = await t.app.inject({ method: 'GET', url });
         assertNot5xx(t, response, `GET ${url}`);
-        assert.match(String(response.headers['content-type']), /^application\/problem\+json/, `GET ${url} → ${response.statusCode} ${response.headers['content-type']}: ${response.body.slice(0, 120)}`);
+        assert.match(
+          String(response.headers['content-type']),
+          /^application\/problem\+json/,
+          `GET ${url} → ${response.statusCode} ${response.headers['content-type']}: ${response.body.slice(0, 120)}`,
+        );
       }),
       runs(20),
     );
@@ -154,15 +214,23 @@ describe('regressions found by fuzzing', () => {
   });
 
   it('every error-summary link goes to a field on the page', async () => {
-    const roles = fc.tuple(fc.array(fc.constantFrom('idva', 'admin', 'analyst'), { maxLength: 3 }), fc.constantFrom('boss', 'Admin', 'root')).chain(([good, bad]) => fc.shuffledSubarray([...good, bad], { minLength: good.length + 1 }));
-    const attempt = fc.oneof(roles.map((r) => ({ kind: 'user' as const, roles: r })), fc.constantFrom('stale', 'abc', '0').map((v) => ({ kind: 'agency' as const, version: v })));
+    const roles = fc
+      .tuple(fc.array(fc.constantFrom('idva', 'admin', 'analyst'), { maxLength: 3 }), fc.constantFrom('boss', 'Admin', 'root'))
+      .chain(([good, bad]) => fc.shuffledSubarray([...good, bad], { minLength: good.length + 1 }));
+    const attempt = fc.oneof(
+      roles.map((r) => ({ kind: 'user' as const, roles: r })),
+      fc.constantFrom('stale', 'abc', '0').map((v) => ({ kind: 'agency' as const, version: v })),
+    );
     await fc.assert(
       fc.asyncProperty(attempt, async (a) => {
         const current = await version('agencies', ids.mh);
         const [url, form] =
           a.kind === 'user'
             ? ['/admin/users', { email: 'roles.test@example.org', displayName: 'Roles Test', agencyId: ids.mh, roles: a.roles }]
-            : [`/admin/agencies/${ids.mh}`, { code: 'MH', name: 'Mental health', type: 'mental_health', version: a.version === 'stale' ? String(Number(current) - 1 || 99) : a.version }];
+            : [
+                `/admin/agencies/${ids.mh}`,
+                { code: 'MH', name: 'Mental health', type: 'mental_health', version: a.version === 'stale' ? String(Number(current) - 1 || 99) : a.version },
+              ];
         const response = await postForm(t.app, url, admin.cookie, { ...form, _csrf: admin.csrf });
         assertNot5xx(t, response, `POST ${url} ${show(form)}`);
         const page = await t.app.inject({ method: 'GET', url: String(response.headers.location), headers: { cookie: admin.cookie } });

@@ -15,7 +15,10 @@ const demoEmail = fc
   .tuple(fc.mixedCase(fc.constantFrom(...DEMO_USERS.map((u) => u.email))), fc.constantFrom('', ' ', '\t', '\u00a0'), fc.constantFrom('', ' ', 'x'))
   .map(([email, pad, suffix]) => `${pad}${email}${suffix}${pad}`);
 const email = fc.oneof({ weight: 3, arbitrary: nastyString }, { weight: 2, arbitrary: demoEmail }, { weight: 1, arbitrary: fc.emailAddress() });
-const password = fc.oneof({ weight: 4, arbitrary: nastyString }, { weight: 1, arbitrary: fc.constantFrom(DEMO_PASSWORD, ` ${DEMO_PASSWORD}`, DEMO_PASSWORD.toUpperCase()) });
+const password = fc.oneof(
+  { weight: 4, arbitrary: nastyString },
+  { weight: 1, arbitrary: fc.constantFrom(DEMO_PASSWORD, ` ${DEMO_PASSWORD}`, DEMO_PASSWORD.toUpperCase()) },
+);
 const next = fc.oneof(fc.constantFrom('/', '/admin/users', '//evil.example', 'https://evil.example/', '/a?b=c&d=e', '/\\evil', 'x'.repeat(501)), anyString);
 
 const signInFields: fc.Arbitrary<FormFields> = fc
@@ -23,9 +26,26 @@ const signInFields: fc.Arbitrary<FormFields> = fc
   .map(([e, p, n, extra]) => ({ ...extra, email: e, password: p, next: n }));
 
 type Encoding = 'form' | 'form-charset' | 'json' | 'json-typed' | 'json-broken' | 'malformed-form' | 'multipart' | 'text' | 'none';
-const encoding = fc.constantFrom<Encoding>('form', 'form', 'form', 'form-charset', 'json', 'json-typed', 'json-broken', 'malformed-form', 'multipart', 'text', 'none');
+const encoding = fc.constantFrom<Encoding>(
+  'form',
+  'form',
+  'form',
+  'form-charset',
+  'json',
+  'json-typed',
+  'json-broken',
+  'malformed-form',
+  'multipart',
+  'text',
+  'none',
+);
 
-function encode(kind: Encoding, fields: FormFields, csrf: string | string[] | undefined, typed: Record<string, unknown>): { contentType?: string; payload?: string } {
+function encode(
+  kind: Encoding,
+  fields: FormFields,
+  csrf: string | string[] | undefined,
+  typed: Record<string, unknown>,
+): { contentType?: string; payload?: string } {
   const withCsrf = { ...fields, _csrf: csrf };
   switch (kind) {
     case 'form':
@@ -41,7 +61,9 @@ function encode(kind: Encoding, fields: FormFields, csrf: string | string[] | un
     case 'malformed-form':
       return { contentType: 'application/x-www-form-urlencoded', payload: `${urlEncode({ _csrf: csrf })}&${String(fields.email ?? '%')}&${urlEncode(fields)}` };
     case 'multipart': {
-      const parts = Object.entries(withCsrf).flatMap(([k, v]) => (v === undefined ? [] : [v].flat().map((item) => `--XyZ\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${item}\r\n`)));
+      const parts = Object.entries(withCsrf).flatMap(([k, v]) =>
+        v === undefined ? [] : [v].flat().map((item) => `--XyZ\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${item}\r\n`),
+      );
       return { contentType: 'multipart/form-data; boundary=XyZ', payload: `${parts.join('')}--XyZ--\r\n` };
     }
     case 'text':
@@ -53,7 +75,9 @@ function encode(kind: Encoding, fields: FormFields, csrf: string | string[] | un
 
 type UserState = { id: string; email: string; failed: number; locked: string | null };
 async function userStates(t: FuzzApp): Promise<UserState[]> {
-  const r = await sql<UserState>`select id, lower(email) as email, failed_sign_ins as failed, locked_until::text as locked from users order by id`.execute(t.database.db);
+  const r = await sql<UserState>`select id, lower(email) as email, failed_sign_ins as failed, locked_until::text as locked from users order by id`.execute(
+    t.database.db,
+  );
   return r.rows;
 }
 
@@ -83,7 +107,12 @@ describe('POST /sign-in survives hostile input (property-based)', () => {
         const before = await userStates(t);
         const { contentType, payload } = encode(kind, fields, csrf, typed);
         const what = `POST /sign-in as ${kind}: ${show(kind === 'json-typed' ? typed : fields)}`;
-        const response = await t.app.inject({ method: 'POST', url: '/sign-in', headers: { cookie, ...(contentType ? { 'content-type': contentType } : {}) }, ...(payload !== undefined ? { payload } : {}) });
+        const response = await t.app.inject({
+          method: 'POST',
+          url: '/sign-in',
+          headers: { cookie, ...(contentType ? { 'content-type': contentType } : {}) },
+          ...(payload !== undefined ? { payload } : {}),
+        });
         assertNot5xx(t, response, what);
         assert.ok(response.statusCode === 303 || (response.statusCode >= 400 && response.statusCode < 500), `${what} → ${response.statusCode}`);
         const sentEmail = kind === 'json-typed' ? typed.email : fields.email;
@@ -119,7 +148,7 @@ describe('POST /sign-in survives hostile input (property-based)', () => {
       fc.constant((real: string) => `${real}x`),
       fc.constant((real: string) => real.slice(0, -1)),
       fc.constant((real: string) => ` ${real}`),
-      fc.constant((real: string) => real.toUpperCase() === real ? real.toLowerCase() : real.toUpperCase()),
+      fc.constant((real: string) => (real.toUpperCase() === real ? real.toLowerCase() : real.toUpperCase())),
       nastyString.map((s) => () => s),
     );
     const cookieKind = fc.constantFrom('own', 'none', 'garbage', 'huge', 'other-session');
@@ -130,11 +159,22 @@ describe('POST /sign-in survives hostile input (property-based)', () => {
         // With its own session the token must be wrong; with another session even the real token is wrong for it.
         const token = cookieVariant === 'own' ? makeToken(own.csrf) : (makeToken(own.csrf) ?? own.csrf);
         if (cookieVariant === 'own' && token === own.csrf) return;
-        const cookie = { own: own.cookie, none: '', garbage: 'harbour_session=nope', huge: `harbour_session=${'a'.repeat(5000)}`, 'other-session': other.cookie }[cookieVariant]!;
+        const cookie = {
+          own: own.cookie,
+          none: '',
+          garbage: 'harbour_session=nope',
+          huge: `harbour_session=${'a'.repeat(5000)}`,
+          'other-session': other.cookie,
+        }[cookieVariant]!;
         const before = await userStates(t);
         const { contentType, payload } = encode(kind, fields, token, {});
         const what = `POST /sign-in (${kind}, cookie ${cookieVariant}, _csrf ${show(token, 80)}): ${show(fields)}`;
-        const response = await t.app.inject({ method: 'POST', url: '/sign-in', headers: { ...(cookie ? { cookie } : {}), 'content-type': contentType! }, payload: payload! });
+        const response = await t.app.inject({
+          method: 'POST',
+          url: '/sign-in',
+          headers: { ...(cookie ? { cookie } : {}), 'content-type': contentType! },
+          payload: payload!,
+        });
         assertNot5xx(t, response, what);
         // Refused before anything reads it is fine too: a JSON prototype-poisoning key (400), a form over 256 KiB (413).
         const poisoned = kind === 'json' && /"__proto__":/.test(payload!);

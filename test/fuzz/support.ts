@@ -23,7 +23,11 @@ export async function createFuzzApp(env: Record<string, string> = {}): Promise<F
     write(line: string) {
       try {
         const entry = JSON.parse(line) as { msg?: string; err?: { type?: string; message?: string; code?: string; stack?: string } };
-        const where = entry.err?.stack?.split('\n').find((l) => l.includes('/src/'))?.trim() ?? '';
+        const where =
+          entry.err?.stack
+            ?.split('\n')
+            .find((l) => l.includes('/src/'))
+            ?.trim() ?? '';
         logged.push(`${entry.msg}: ${entry.err?.type ?? ''} ${entry.err?.code ?? ''} ${entry.err?.message ?? ''} ${where}`.slice(0, 600));
       } catch {
         logged.push(line.slice(0, 600));
@@ -63,14 +67,18 @@ export function stored(value: unknown): string {
 
 /** A short, printable description of a value for assertion messages. */
 export function show(value: unknown, max = 300): string {
-  const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' && v.length > 80 ? `${v.slice(0, 40)}…(${v.length} chars)` : v)) ?? String(value);
+  const text =
+    JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' && v.length > 80 ? `${v.slice(0, 40)}…(${v.length} chars)` : v)) ?? String(value);
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** The GOV.UK error summary's items: message and the id it links to (null for a message shown as plain text). */
 export function summaryLinks(html: string): { text: string; target: string | null }[] {
   const summary = /<div class="govuk-error-summary"[\s\S]*?<\/div>\s*<\/div>/.exec(html)?.[0] ?? '';
-  return [...summary.matchAll(/<li>\s*(?:<a href="#([^"]*)">([^<]+)<\/a>|([^<]+))\s*<\/li>/g)].map((m) => ({ target: m[1] ?? null, text: (m[2] ?? m[3]!).trim() }));
+  return [...summary.matchAll(/<li>\s*(?:<a href="#([^"]*)">([^<]+)<\/a>|([^<]+))\s*<\/li>/g)].map((m) => ({
+    target: m[1] ?? null,
+    text: (m[2] ?? m[3]!).trim(),
+  }));
 }
 
 /**
@@ -82,7 +90,11 @@ export function assertClearErrorSummary(html: string, what: string): void {
   assert.ok(links.length > 0, `${what}: no GOV.UK error summary on the page it redirected back to`);
   for (const { text, target } of links) {
     assert.ok(/^[A-Z]/.test(text) && text.length >= 10 && text.length <= 300, `${what}: unclear error message "${text}"`);
-    assert.doesNotMatch(text, /invalid input|expected|received|too (big|small)|undefined|null|NaN|\[object/i, `${what}: library default or leaked message "${text}" (field ${target})`);
+    assert.doesNotMatch(
+      text,
+      /invalid input|expected|received|too (big|small)|undefined|null|NaN|\[object/i,
+      `${what}: library default or leaked message "${text}" (field ${target})`,
+    );
   }
 }
 
@@ -99,7 +111,11 @@ export async function formSession(app: FastifyInstance, formUrl: string, cookie?
   assert.equal(page.statusCode, 200, `GET ${formUrl}`);
   const set = page.headers['set-cookie'];
   const fresh = (Array.isArray(set) ? set : set ? [set] : []).map((c) => /^harbour_session=([^;]+)/.exec(c)?.[1]).find(Boolean);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1]?.replace(/&#x2F;/g, '/').replace(/&#x2B;/g, '+').replace(/&amp;/g, '&');
+  const csrf = /name="_csrf" value="([^"]+)"/
+    .exec(page.body)?.[1]
+    ?.replace(/&#x2F;/g, '/')
+    .replace(/&#x2B;/g, '+')
+    .replace(/&amp;/g, '&');
   assert.ok(csrf, `no CSRF token on ${formUrl}`);
   return { cookie: fresh ? `harbour_session=${fresh}` : (cookie ?? ''), csrf };
 }
@@ -118,7 +134,13 @@ export function urlEncode(fields: FormFields): string {
 
 /** POSTs a URL-encoded form with a session cookie. */
 export function postForm(app: FastifyInstance, url: string, cookie: string, fields: FormFields, ip = '127.0.0.1'): Promise<Response> {
-  return app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: urlEncode(fields), remoteAddress: ip });
+  return app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: urlEncode(fields),
+    remoteAddress: ip,
+  });
 }
 
 /** A digest of whole tables, to prove an invalid request wrote nothing (not just that counts match). */

@@ -136,7 +136,10 @@ export async function unusedCode(secret: string): Promise<string> {
 export function csrfToken(html: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(html);
   if (!match) throw new Error('No CSRF token on the page');
-  return match[1]!.replace(/&#x2F;/g, '/').replace(/&#x2B;/g, '+').replace(/&amp;/g, '&');
+  return match[1]!
+    .replace(/&#x2F;/g, '/')
+    .replace(/&#x2B;/g, '+')
+    .replace(/&amp;/g, '&');
 }
 
 /** The GOV.UK error summary's messages on a page. */

@@ -168,4 +168,3 @@ export async function up(db: Kysely<any>): Promise<void> {
     for each statement execute function audit_events_refuse_change()`.execute(db);
   await sql`revoke update, delete, truncate on audit_events from harbour_app`.execute(db);
 }
-

@@ -65,7 +65,14 @@ export async function useInvitation(db: DbOrTx, invitationId: string, userId: st
   if (Number(used.numUpdatedRows) !== 1) return false;
   await db
     .updateTable('users')
-    .set((eb) => ({ password_hash: passwordHash, password_changed_at: new Date(), failed_sign_ins: 0, locked_until: null, updated_at: new Date(), version: eb('version', '+', 1) }))
+    .set((eb) => ({
+      password_hash: passwordHash,
+      password_changed_at: new Date(),
+      failed_sign_ins: 0,
+      locked_until: null,
+      updated_at: new Date(),
+      version: eb('version', '+', 1),
+    }))
     .where('id', '=', userId)
     .execute();
   return true;

@@ -71,7 +71,12 @@ describe('signing in', () => {
     const unknown = await client.submit('/sign-in', '/sign-in', { email: 'nobody@example.org', password: 'whatever it is' });
     const unknownPage = await client.get(String(unknown.headers.location));
     assert.deepEqual(errorSummary(unknownPage.body), ['Enter a correct email address and password']);
-    const failures = await t.database.db.selectFrom('audit_events').select(['action', 'outcome', 'details']).where('action', '=', 'sign-in.password').where('outcome', '=', 'failure').execute();
+    const failures = await t.database.db
+      .selectFrom('audit_events')
+      .select(['action', 'outcome', 'details'])
+      .where('action', '=', 'sign-in.password')
+      .where('outcome', '=', 'failure')
+      .execute();
     assert.ok(failures.some((f) => (f.details as { reason?: string }).reason === 'unknown_email'));
   });
 
@@ -97,7 +102,11 @@ describe('signing in', () => {
     const minutes = (user.locked_until!.getTime() - Date.now()) / 60_000;
     assert.ok(minutes > 14 && minutes <= 15, `locked for ${minutes} minutes`);
 
-    await t.database.db.updateTable('users').set({ locked_until: new Date(Date.now() - 1000) }).where('email', '=', email).execute();
+    await t.database.db
+      .updateTable('users')
+      .set({ locked_until: new Date(Date.now() - 1000) })
+      .where('email', '=', email)
+      .execute();
     const later = await client.signIn(email);
     assert.equal(later.headers.location, '/', 'the lock expires');
   });
@@ -154,14 +163,18 @@ describe('signing in', () => {
     const client = new WebClient(t.app, '10.0.0.7');
     await client.signIn('coordinator@demo.harbour.example');
     assert.equal((await client.get('/')).statusCode, 200);
-    await sql`update sessions set last_seen_at = now() - interval '31 minutes' where user_id = (select id from users where email = 'coordinator@demo.harbour.example')`.execute(t.database.db);
+    await sql`update sessions set last_seen_at = now() - interval '31 minutes' where user_id = (select id from users where email = 'coordinator@demo.harbour.example')`.execute(
+      t.database.db,
+    );
     const idle = await client.get('/');
     assert.equal(idle.statusCode, 303);
     assert.equal(idle.headers.location, '/sign-in?next=%2F');
 
     await client.signIn('coordinator@demo.harbour.example');
     assert.equal((await client.get('/')).statusCode, 200);
-    await sql`update sessions set expires_at = now() - interval '1 second', last_seen_at = now() where user_id = (select id from users where email = 'coordinator@demo.harbour.example')`.execute(t.database.db);
+    await sql`update sessions set expires_at = now() - interval '1 second', last_seen_at = now() where user_id = (select id from users where email = 'coordinator@demo.harbour.example')`.execute(
+      t.database.db,
+    );
     assert.equal((await client.get('/')).statusCode, 303, 'absolute limit');
   });
 
@@ -201,7 +214,11 @@ describe('analyst MFA exemption', () => {
   it('lets analyst-only users sign in with a password when the partnership allows it, and nobody else', async () => {
     const t = await createTestApp({ HARBOUR_ANALYST_MFA_OPTIONAL: 'true' });
     try {
-      await t.database.db.updateTable('users').set({ mfa_enrolled_at: null, totp_secret: null }).where('email', 'in', ['analyst@demo.harbour.example', 'practitioner@demo.harbour.example']).execute();
+      await t.database.db
+        .updateTable('users')
+        .set({ mfa_enrolled_at: null, totp_secret: null })
+        .where('email', 'in', ['analyst@demo.harbour.example', 'practitioner@demo.harbour.example'])
+        .execute();
       const analyst = await new WebClient(t.app).submit('/sign-in', '/sign-in', { email: 'analyst@demo.harbour.example', password: DEMO_PASSWORD });
       assert.equal(analyst.headers.location, '/');
       const practitioner = await new WebClient(t.app).submit('/sign-in', '/sign-in', { email: 'practitioner@demo.harbour.example', password: DEMO_PASSWORD });

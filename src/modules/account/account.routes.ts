@@ -166,7 +166,9 @@ export function registerAccountModule(app: FastifyInstance): void {
     audit: 'account.view',
     handler: async ({ request, reply }) => {
       const user = requireUser(request);
-      return renderPage(request, reply, 'account/views/account.njk', { account: { email: user.email, displayName: user.displayName, agencyName: user.agencyName, roles: user.roles } });
+      return renderPage(request, reply, 'account/views/account.njk', {
+        account: { email: user.email, displayName: user.displayName, agencyName: user.agencyName, roles: user.roles },
+      });
     },
   });
 
@@ -194,7 +196,11 @@ export function registerAccountModule(app: FastifyInstance): void {
     handler: async ({ request, reply, params }) => {
       const invitation = await account.invitationFor(deps, params.token);
       await ensureSession(request, reply);
-      return renderPage(request, reply, 'account/views/set-password.njk', { email: invitation.email, displayName: invitation.display_name, token: params.token });
+      return renderPage(request, reply, 'account/views/set-password.njk', {
+        email: invitation.email,
+        displayName: invitation.display_name,
+        token: params.token,
+      });
     },
   });
 
@@ -208,7 +214,8 @@ export function registerAccountModule(app: FastifyInstance): void {
     body: setPasswordForm,
     handler: async ({ request, reply, params, body }) => {
       await account.acceptInvitation(deps, info(request), params.token, body.password);
-      if (request.session) await request.server.sessions.setFlash(request.session.idHash, { notice: 'Your password is set. Sign in to set up your authenticator app.' });
+      if (request.session)
+        await request.server.sessions.setFlash(request.session.idHash, { notice: 'Your password is set. Sign in to set up your authenticator app.' });
       return reply.redirect('/sign-in', 303);
     },
   });

@@ -30,7 +30,13 @@ export const setPasswordForm = z
   })
   .refine((form) => form.password === form.confirmPassword, { path: ['confirmPassword'], message: 'Passwords must match' });
 
-export const invitationParams = z.object({ token: z.string().min(10).max(100).regex(/^[\w-]+$/) });
+export const invitationParams = z.object({
+  token: z
+    .string()
+    .min(10)
+    .max(100)
+    .regex(/^[\w-]+$/),
+});
 
 export const emptyForm = z.object({});
 

@@ -32,12 +32,26 @@ function minutesLeft(until: Date): number {
 }
 
 /** First factor. Unknown e-mail, wrong password and inactive account look the same to the person signing in. */
-export async function checkPassword(deps: AccountDeps, info: RequestInfo, email: string, password: string): Promise<{ userId: string; partnershipId: string; next: NextStep }> {
+export async function checkPassword(
+  deps: AccountDeps,
+  info: RequestInfo,
+  email: string,
+  password: string,
+): Promise<{ userId: string; partnershipId: string; next: NextStep }> {
   await limitByIp(deps, info);
   const user = await repo.findUserByEmail(deps.db, email);
   if (!user || !user.active || !user.password_hash) {
     await verifyAgainstDummy(password);
-    await recordAudit(deps.db, event(info, { action: 'sign-in.password', outcome: 'failure', userId: user?.id ?? null, partnershipId: user?.partnership_id ?? null, details: { reason: user ? 'inactive_or_no_password' : 'unknown_email' } }));
+    await recordAudit(
+      deps.db,
+      event(info, {
+        action: 'sign-in.password',
+        outcome: 'failure',
+        userId: user?.id ?? null,
+        partnershipId: user?.partnership_id ?? null,
+        details: { reason: user ? 'inactive_or_no_password' : 'unknown_email' },
+      }),
+    );
     throw accountErrors.badCredentials();
   }
   const who = { userId: user.id, partnershipId: user.partnership_id, agencyId: user.agency_id };
@@ -55,7 +69,12 @@ export async function checkPassword(deps: AccountDeps, info: RequestInfo, email:
   return { userId: user.id, partnershipId: user.partnership_id, next };
 }
 
-async function failAttempt(deps: AccountDeps, info: RequestInfo, who: { userId: string; partnershipId: string; agencyId: string }, action: string): Promise<void> {
+async function failAttempt(
+  deps: AccountDeps,
+  info: RequestInfo,
+  who: { userId: string; partnershipId: string; agencyId: string },
+  action: string,
+): Promise<void> {
   const { maxFailures, lockMinutes } = deps.config.signIn;
   const { locked } = await deps.db.transaction().execute(async (trx) => {
     const result = await repo.recordFailure(trx, who.userId, maxFailures, lockMinutes);
@@ -131,6 +150,17 @@ export async function acceptInvitation(deps: AccountDeps, info: RequestInfo, tok
   const passwordHash = await hashPassword(password);
   await deps.db.transaction().execute(async (trx) => {
     if (!(await repo.useInvitation(trx, invitation.id, invitation.user_id, passwordHash))) throw accountErrors.invitationInvalid();
-    await recordAudit(trx, event(info, { action: 'invitation.accept', outcome: 'success', userId: invitation.user_id, partnershipId: invitation.partnership_id, agencyId: invitation.agency_id, subjectType: 'user', subjectId: invitation.user_id }));
+    await recordAudit(
+      trx,
+      event(info, {
+        action: 'invitation.accept',
+        outcome: 'success',
+        userId: invitation.user_id,
+        partnershipId: invitation.partnership_id,
+        agencyId: invitation.agency_id,
+        subjectType: 'user',
+        subjectId: invitation.user_id,
+      }),
+    );
   });
 }

@@ -42,7 +42,11 @@ export function registerAdminApi(app: FastifyInstance): void {
           type: row.type,
           area: row.area_name,
           active: row.active,
-          informationSharingAgreement: { signedOn: row.isa_signed_on, expiresOn: row.isa_expires_on, inForce: agreementStatus(row.isa_signed_on, row.isa_expires_on).inForce },
+          informationSharingAgreement: {
+            signedOn: row.isa_signed_on,
+            expiresOn: row.isa_expires_on,
+            inForce: agreementStatus(row.isa_signed_on, row.isa_expires_on).inForce,
+          },
         })),
       };
     },

@@ -3,7 +3,16 @@ import { translate } from '../../platform/i18n.js';
 import type { Role } from '../../platform/permissions.js';
 import type { AGENCY_TYPES } from './admin.schemas.js';
 
-type AgencyRow = { id: string; code: string; name: string; type: string; isa_signed_on: string | null; isa_expires_on: string | null; active: boolean; area_name?: string | null };
+type AgencyRow = {
+  id: string;
+  code: string;
+  name: string;
+  type: string;
+  isa_signed_on: string | null;
+  isa_expires_on: string | null;
+  active: boolean;
+  area_name?: string | null;
+};
 
 export type AgreementStatus = { text: string; colour: 'green' | 'yellow' | 'red' | 'grey'; inForce: boolean };
 

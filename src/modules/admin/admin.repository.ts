@@ -70,7 +70,18 @@ export async function listUsers(db: DbOrTx, partnershipId: string, options: { pa
   if (options.agencyId) query = query.where('u.agency_id', '=', options.agencyId);
   const [rows, total] = await Promise.all([
     query
-      .select(['u.id', 'u.email', 'u.display_name', 'u.roles', 'u.active', 'u.mfa_enrolled_at', 'u.password_hash', 'u.locked_until', 'u.last_sign_in_at', 'a.name as agency_name'])
+      .select([
+        'u.id',
+        'u.email',
+        'u.display_name',
+        'u.roles',
+        'u.active',
+        'u.mfa_enrolled_at',
+        'u.password_hash',
+        'u.locked_until',
+        'u.last_sign_in_at',
+        'a.name as agency_name',
+      ])
       .orderBy('u.display_name')
       .orderBy('u.id')
       .limit(PAGE_SIZE)
@@ -116,19 +127,52 @@ export function emailTaken(db: DbOrTx, email: string) {
 export async function insertUser(db: DbOrTx, partnershipId: string, form: UserForm): Promise<string> {
   const row = await db
     .insertInto('users')
-    .values({ partnership_id: partnershipId, agency_id: form.agencyId, email: form.email, display_name: form.displayName, roles: form.roles, password_hash: null, password_changed_at: null, totp_secret: null, mfa_enrolled_at: null, totp_last_step: null, locked_until: null, last_sign_in_at: null })
+    .values({
+      partnership_id: partnershipId,
+      agency_id: form.agencyId,
+      email: form.email,
+      display_name: form.displayName,
+      roles: form.roles,
+      password_hash: null,
+      password_changed_at: null,
+      totp_secret: null,
+      mfa_enrolled_at: null,
+      totp_last_step: null,
+      locked_until: null,
+      last_sign_in_at: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function insertInvitation(db: DbOrTx, partnershipId: string, userId: string, tokenHash: Buffer, createdBy: string | null, expiresAt: Date): Promise<void> {
+export async function insertInvitation(
+  db: DbOrTx,
+  partnershipId: string,
+  userId: string,
+  tokenHash: Buffer,
+  createdBy: string | null,
+  expiresAt: Date,
+): Promise<void> {
   // A new invitation replaces any earlier unused one.
   await db.updateTable('invitations').set({ expires_at: new Date() }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
-  await db.insertInto('invitations').values({ partnership_id: partnershipId, user_id: userId, token_hash: tokenHash, created_by: createdBy, expires_at: expiresAt }).execute();
+  await db
+    .insertInto('invitations')
+    .values({ partnership_id: partnershipId, user_id: userId, token_hash: tokenHash, created_by: createdBy, expires_at: expiresAt })
+    .execute();
 }
 
-type UserChange = { display_name?: string; agency_id?: string; roles?: string[]; active?: boolean; totp_secret?: null; mfa_enrolled_at?: null; totp_last_step?: null; failed_sign_ins?: number; locked_until?: null };
+type UserChange = {
+  display_name?: string;
+  agency_id?: string;
+  roles?: string[];
+  active?: boolean;
+  totp_secret?: null;
+  mfa_enrolled_at?: null;
+  totp_last_step?: null;
+  failed_sign_ins?: number;
+  locked_until?: null;
+};
 
 export async function updateUser(db: DbOrTx, partnershipId: string, id: string, version: number, change: UserChange): Promise<boolean> {
   const result = await db
@@ -142,7 +186,10 @@ export async function updateUser(db: DbOrTx, partnershipId: string, id: string, 
 }
 
 export async function deleteSessionsFor(db: DbOrTx, userId: string): Promise<void> {
-  await db.deleteFrom('sessions').where((eb) => eb.or([eb('user_id', '=', userId), eb('pending_user_id', '=', userId)])).execute();
+  await db
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('user_id', '=', userId), eb('pending_user_id', '=', userId)]))
+    .execute();
 }
 
 export type AuditFilter = { page: number; action?: string; user?: string; subject?: string };
@@ -157,24 +204,60 @@ export async function listAuditEvents(db: DbOrTx, partnershipId: string, filter:
   if (filter.user) query = query.where((eb) => eb(eb.fn('lower', ['u.email']), '=', filter.user!.toLowerCase()));
   if (filter.subject) query = query.where('e.subject_id', '=', filter.subject);
   return query
-    .select(['e.seq', 'e.occurred_at', 'e.action', 'e.outcome', 'e.subject_type', 'e.subject_id', 'e.ip', 'e.request_id', 'e.details', 'u.email as user_email', 'u.display_name as user_name', 'a.code as agency_code'])
+    .select([
+      'e.seq',
+      'e.occurred_at',
+      'e.action',
+      'e.outcome',
+      'e.subject_type',
+      'e.subject_id',
+      'e.ip',
+      'e.request_id',
+      'e.details',
+      'u.email as user_email',
+      'u.display_name as user_name',
+      'a.code as agency_code',
+    ])
     .orderBy('e.seq', 'desc')
     .limit(PAGE_SIZE + 1)
     .offset((filter.page - 1) * PAGE_SIZE)
     .execute();
 }
 
-export async function insertApiToken(db: DbOrTx, partnershipId: string, agencyId: string, name: string, tokenHash: Buffer, scopes: string[], createdBy: string | null): Promise<string> {
+export async function insertApiToken(
+  db: DbOrTx,
+  partnershipId: string,
+  agencyId: string,
+  name: string,
+  tokenHash: Buffer,
+  scopes: string[],
+  createdBy: string | null,
+): Promise<string> {
   const row = await db
     .insertInto('api_tokens')
-    .values({ partnership_id: partnershipId, agency_id: agencyId, name, token_hash: tokenHash, scopes, created_by: createdBy, last_used_at: null, revoked_at: null })
+    .values({
+      partnership_id: partnershipId,
+      agency_id: agencyId,
+      name,
+      token_hash: tokenHash,
+      scopes,
+      created_by: createdBy,
+      last_used_at: null,
+      revoked_at: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
 export async function revokeApiToken(db: DbOrTx, partnershipId: string, tokenId: string): Promise<boolean> {
-  const result = await db.updateTable('api_tokens').set({ revoked_at: new Date() }).where('partnership_id', '=', partnershipId).where('id', '=', tokenId).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: new Date() })
+    .where('partnership_id', '=', partnershipId)
+    .where('id', '=', tokenId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 

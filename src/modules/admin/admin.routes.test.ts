@@ -14,7 +14,15 @@ describe('admin pages', () => {
   });
   after(() => t.close());
 
-  const count = async (table: 'agencies' | 'users' | 'invitations') => Number((await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async (table: 'agencies' | 'users' | 'invitations') =>
+    Number(
+      (
+        await t.database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('is open to admins only; other roles are told they cannot', async () => {
     const practitioner = new WebClient(t.app, '10.1.0.2');
@@ -25,7 +33,10 @@ describe('admin pages', () => {
       assert.match(response.body, /You cannot do this/);
     }
     const denied = await t.database.db.selectFrom('audit_events').select(['action', 'outcome']).where('outcome', '=', 'denied').execute();
-    assert.ok(denied.some((e) => e.action === 'user.list'), 'a denied view of personal data is audited');
+    assert.ok(
+      denied.some((e) => e.action === 'user.list'),
+      'a denied view of personal data is audited',
+    );
     const home = await practitioner.get('/');
     assert.doesNotMatch(home.body, /href="\/admin\/agencies"/, 'the navigation does not offer what the role cannot use');
   });
@@ -100,7 +111,12 @@ describe('admin pages', () => {
     ]);
     assert.match(page.body, /value="1bad code"/, 'what was typed is kept');
     assert.equal(await count('agencies'), before);
-    const failure = await t.database.db.selectFrom('audit_events').select(['outcome', 'details']).where('action', '=', 'agency.create').where('outcome', '=', 'failure').executeTakeFirst();
+    const failure = await t.database.db
+      .selectFrom('audit_events')
+      .select(['outcome', 'details'])
+      .where('action', '=', 'agency.create')
+      .where('outcome', '=', 'failure')
+      .executeTakeFirst();
     assert.ok(failure, 'the failed attempt is audited');
   });
 
@@ -119,10 +135,18 @@ describe('admin pages', () => {
     await t.allowCodeReuse(ADMIN);
     await other.signIn(ADMIN);
     const fields = { code: 'REFUGE', type: 'refuge', areaId: agency.area_id ?? '', 'isaSigned-day': '1', 'isaSigned-month': '1', 'isaSigned-year': '2025' };
-    const theirs = await other.submit(editUrl, `/admin/agencies/${agency.id}`, { ...fields, name: 'Lighthouse Refuge (renamed by colleague)', version: String(agency.version) });
+    const theirs = await other.submit(editUrl, `/admin/agencies/${agency.id}`, {
+      ...fields,
+      name: 'Lighthouse Refuge (renamed by colleague)',
+      version: String(agency.version),
+    });
     assert.equal(theirs.headers.location, '/admin/agencies');
 
-    const stale = await admin.post(`/admin/agencies/${agency.id}`, { ...fields, name: 'Lighthouse Refuge (my edit)', version: String(agency.version) }, mine.body);
+    const stale = await admin.post(
+      `/admin/agencies/${agency.id}`,
+      { ...fields, name: 'Lighthouse Refuge (my edit)', version: String(agency.version) },
+      mine.body,
+    );
     assert.equal(stale.headers.location, editUrl);
     const page = await admin.get(editUrl);
     assert.match(errorSummary(page.body)[0] ?? '', /Someone else changed this record/);
@@ -140,7 +164,12 @@ describe('admin pages', () => {
   it('creates a user with an invitation the person uses once to set a password', async () => {
     const agencies = await t.database.db.selectFrom('agencies').select(['id', 'code']).execute();
     const idva = agencies.find((a) => a.code === 'IDVA')!;
-    const created = await admin.submit('/admin/users/new', '/admin/users', { displayName: 'Sam Whitlock', email: 'Sam.Whitlock@Example.org', agencyId: idva.id, roles: ['idva', 'agency_rep'] });
+    const created = await admin.submit('/admin/users/new', '/admin/users', {
+      displayName: 'Sam Whitlock',
+      email: 'Sam.Whitlock@Example.org',
+      agencyId: idva.id,
+      roles: ['idva', 'agency_rep'],
+    });
     assert.equal(created.statusCode, 303);
     const userPage = await admin.get(String(created.headers.location));
     const link = /id="invitation-link">([^<]+)</.exec(userPage.body)?.[1];
@@ -189,7 +218,11 @@ describe('admin pages', () => {
     const reset = await admin.submit(url, `${url}/reset-mfa`, { version: String(user.version) });
     assert.equal(reset.headers.location, url);
     assert.equal((await idva.get('/')).statusCode, 303, 'resetting MFA signs them out');
-    const afterReset = await t.database.db.selectFrom('users').select(['totp_secret', 'mfa_enrolled_at', 'version']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    const afterReset = await t.database.db
+      .selectFrom('users')
+      .select(['totp_secret', 'mfa_enrolled_at', 'version'])
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     assert.equal(afterReset.totp_secret, null);
     const next = await new WebClient(t.app, '10.1.0.6').submit('/sign-in', '/sign-in', { email, password: 'harbour-demo-2026' });
     assert.equal(next.headers.location, '/sign-in/set-up-code');
@@ -200,7 +233,13 @@ describe('admin pages', () => {
     await admin.submit(url, `${url}/deactivate`, { version: String(afterReset.version) });
     const gone = await new WebClient(t.app, '10.1.0.7').submit('/sign-in', '/sign-in', { email, password: 'harbour-demo-2026' });
     assert.equal(gone.headers.location, '/sign-in', 'a deactivated user cannot sign in');
-    const actions = await t.database.db.selectFrom('audit_events').select(['action', 'outcome']).where('subject_id', '=', user.id).where('action', 'in', ['user.mfa-reset', 'user.deactivate']).orderBy('seq').execute();
+    const actions = await t.database.db
+      .selectFrom('audit_events')
+      .select(['action', 'outcome'])
+      .where('subject_id', '=', user.id)
+      .where('action', 'in', ['user.mfa-reset', 'user.deactivate'])
+      .orderBy('seq')
+      .execute();
     assert.deepEqual(
       actions.map((a) => `${a.action}:${a.outcome}`),
       ['user.mfa-reset:success', 'user.deactivate:failure', 'user.deactivate:success'],
@@ -215,11 +254,21 @@ describe('admin pages', () => {
     assert.equal((await analyst.get('/admin/agencies')).statusCode, 403);
     const user = await t.database.db.selectFrom('users').select(['id', 'version', 'agency_id']).where('email', '=', email).executeTakeFirstOrThrow();
     const url = `/admin/users/${user.id}`;
-    const saved = await admin.submit(`${url}/edit`, url, { displayName: 'Imogen Platt-Hughes', agencyId: user.agency_id, roles: ['analyst', 'admin'], version: String(user.version) });
+    const saved = await admin.submit(`${url}/edit`, url, {
+      displayName: 'Imogen Platt-Hughes',
+      agencyId: user.agency_id,
+      roles: ['analyst', 'admin'],
+      version: String(user.version),
+    });
     assert.equal(saved.headers.location, url);
     assert.match((await admin.get(url)).body, /Imogen Platt-Hughes updated/);
     assert.equal((await analyst.get('/admin/agencies')).statusCode, 200, 'the new role applies without signing in again');
-    const audit = await t.database.db.selectFrom('audit_events').select('details').where('action', '=', 'user.update').where('subject_id', '=', user.id).executeTakeFirstOrThrow();
+    const audit = await t.database.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('action', '=', 'user.update')
+      .where('subject_id', '=', user.id)
+      .executeTakeFirstOrThrow();
     assert.deepEqual((audit.details as { before: { roles: string[] } }).before.roles, ['analyst']);
 
     const stale = await admin.submit(`${url}/edit`, url, { displayName: 'Stale', agencyId: user.agency_id, roles: 'analyst', version: String(user.version) });

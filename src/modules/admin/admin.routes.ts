@@ -17,11 +17,25 @@ export function registerAdminModule(app: FastifyInstance): void {
   const typeItems = AGENCY_TYPES.map((type) => ({ value: type, text: agencyTypeLabel(type) }));
   const roleItems = ROLES.map((role) => ({ value: role, text: roleLabel(role), hint: { text: translate('en', `role.${role}.hint`) } }));
 
-  async function agencyFormPage(request: Parameters<typeof renderPage>[0], reply: Parameters<typeof renderPage>[1], agency: Awaited<ReturnType<typeof repo.findAgency>> | null) {
+  async function agencyFormPage(
+    request: Parameters<typeof renderPage>[0],
+    reply: Parameters<typeof renderPage>[1],
+    agency: Awaited<ReturnType<typeof repo.findAgency>> | null,
+  ) {
     const partnershipId = requireUser(request).partnershipId;
     const areas = await repo.listAreas(app.db, partnershipId);
     return renderPage(request, reply, 'admin/views/agency-form.njk', {
-      agency: agency && { id: agency.id, code: agency.code, name: agency.name, type: agency.type, areaId: agency.area_id ?? '', version: agency.version, isaSigned: dateParts(agency.isa_signed_on), isaExpires: dateParts(agency.isa_expires_on), active: agency.active },
+      agency: agency && {
+        id: agency.id,
+        code: agency.code,
+        name: agency.name,
+        type: agency.type,
+        areaId: agency.area_id ?? '',
+        version: agency.version,
+        isaSigned: dateParts(agency.isa_signed_on),
+        isaExpires: dateParts(agency.isa_expires_on),
+        active: agency.active,
+      },
       typeItems,
       areaItems: [{ value: '', text: 'No single area (partnership-wide)' }, ...areas.map((a) => ({ value: a.id, text: a.name }))],
     });
@@ -90,7 +104,10 @@ export function registerAdminModule(app: FastifyInstance): void {
     },
   });
 
-  for (const [action, active] of [['deactivate', false], ['reactivate', true]] as const) {
+  for (const [action, active] of [
+    ['deactivate', false],
+    ['reactivate', true],
+  ] as const) {
     page(app, {
       method: 'POST',
       url: `/admin/agencies/:id/${action}`,
@@ -117,14 +134,24 @@ export function registerAdminModule(app: FastifyInstance): void {
     query: listQuery,
     handler: async ({ request, reply, query }) => {
       const partnershipId = requireUser(request).partnershipId;
-      const [{ rows, total }, agencies] = await Promise.all([repo.listUsers(app.db, partnershipId, { page: query.page, agencyId: query.agency }), repo.listAgencies(app.db, partnershipId)]);
+      const [{ rows, total }, agencies] = await Promise.all([
+        repo.listUsers(app.db, partnershipId, { page: query.page, agencyId: query.agency }),
+        repo.listAgencies(app.db, partnershipId),
+      ]);
       const pages = Math.max(1, Math.ceil(total / repo.PAGE_SIZE));
       const link = (n: number) => `/admin/users?page=${n}${query.agency ? `&agency=${query.agency}` : ''}`;
       return renderPage(request, reply, 'admin/views/users.njk', {
         users: rows.map(presentUser),
         total,
         agencyItems: [{ value: '', text: 'All agencies' }, ...agencies.map((a) => ({ value: a.id, text: a.name, selected: a.id === query.agency }))],
-        pagination: pages > 1 ? { previous: query.page > 1 ? { href: link(query.page - 1) } : undefined, next: query.page < pages ? { href: link(query.page + 1) } : undefined, items: Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: link(i + 1), current: i + 1 === query.page })) } : null,
+        pagination:
+          pages > 1
+            ? {
+                previous: query.page > 1 ? { href: link(query.page - 1) } : undefined,
+                next: query.page < pages ? { href: link(query.page + 1) } : undefined,
+                items: Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: link(i + 1), current: i + 1 === query.page })),
+              }
+            : null,
       });
     },
   });
@@ -152,7 +179,10 @@ export function registerAdminModule(app: FastifyInstance): void {
     invalidRedirect: () => '/admin/users/new',
     handler: async ({ request, reply, body }) => {
       const invitation = await admin.createUser(deps, actorFor(request), body);
-      await app.sessions.setFlash(request.session!.idHash, { notice: `${body.displayName} added`, values: { invitationLink: invitation.emailed ? undefined : invitation.link, emailed: invitation.emailed } });
+      await app.sessions.setFlash(request.session!.idHash, {
+        notice: `${body.displayName} added`,
+        values: { invitationLink: invitation.emailed ? undefined : invitation.link, emailed: invitation.emailed },
+      });
       return reply.redirect(`/admin/users/${invitation.userId}`, 303);
     },
   });
@@ -169,7 +199,15 @@ export function registerAdminModule(app: FastifyInstance): void {
       const user = await repo.findUser(app.db, requireUser(request).partnershipId, params.id);
       if (!user) throw errors.notFound('User');
       return renderPage(request, reply, 'admin/views/user.njk', {
-        user: { ...presentUser(user), version: user.version, active: user.active, hasPassword: user.has_password, mfaEnrolled: Boolean(user.mfa_enrolled_at), locked: userStatus(user).text === 'Locked', isSelf: user.id === requireUser(request).userId },
+        user: {
+          ...presentUser(user),
+          version: user.version,
+          active: user.active,
+          hasPassword: user.has_password,
+          mfaEnrolled: Boolean(user.mfa_enrolled_at),
+          locked: userStatus(user).text === 'Locked',
+          isSelf: user.id === requireUser(request).userId,
+        },
       });
     },
   });
@@ -245,7 +283,10 @@ export function registerAdminModule(app: FastifyInstance): void {
     invalidRedirect: (request) => `/admin/users/${(request.params as { id: string }).id}`,
     handler: async ({ request, reply, params }) => {
       const invitation = await admin.reinviteUser(deps, actorFor(request), params.id);
-      await app.sessions.setFlash(request.session!.idHash, { notice: 'New invitation created', values: { invitationLink: invitation.emailed ? undefined : invitation.link, emailed: invitation.emailed } });
+      await app.sessions.setFlash(request.session!.idHash, {
+        notice: 'New invitation created',
+        values: { invitationLink: invitation.emailed ? undefined : invitation.link, emailed: invitation.emailed },
+      });
       return reply.redirect(`/admin/users/${params.id}`, 303);
     },
   });
@@ -260,13 +301,18 @@ export function registerAdminModule(app: FastifyInstance): void {
     handler: async ({ request, reply, query }) => {
       const rows = await repo.listAuditEvents(app.db, requireUser(request).partnershipId, query);
       const hasNext = rows.length > repo.PAGE_SIZE;
-      const params = new URLSearchParams(Object.entries({ action: query.action, user: query.user, subject: query.subject }).filter((e): e is [string, string] => Boolean(e[1])));
+      const params = new URLSearchParams(
+        Object.entries({ action: query.action, user: query.user, subject: query.subject }).filter((e): e is [string, string] => Boolean(e[1])),
+      );
       const link = (n: number) => `/admin/audit?${new URLSearchParams([...params, ['page', String(n)]]).toString()}`;
       request.audit.details = { filter: Object.fromEntries(params) };
       return renderPage(request, reply, 'admin/views/audit.njk', {
         events: rows.slice(0, repo.PAGE_SIZE).map(presentAuditEvent),
         filter: query,
-        pagination: query.page > 1 || hasNext ? { previous: query.page > 1 ? { href: link(query.page - 1) } : undefined, next: hasNext ? { href: link(query.page + 1) } : undefined } : null,
+        pagination:
+          query.page > 1 || hasNext
+            ? { previous: query.page > 1 ? { href: link(query.page - 1) } : undefined, next: hasNext ? { href: link(query.page + 1) } : undefined }
+            : null,
       });
     },
   });

@@ -37,7 +37,13 @@ function optionalDate(label: string) {
       }
       const iso = `${year.padStart(4, '0')}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
       const parsed = new Date(`${iso}T00:00:00Z`);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(iso) || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== iso || Number(year) < 1990 || Number(year) > 2100) {
+      if (
+        !/^\d{4}-\d{2}-\d{2}$/.test(iso) ||
+        Number.isNaN(parsed.getTime()) ||
+        parsed.toISOString().slice(0, 10) !== iso ||
+        Number(year) < 1990 ||
+        Number(year) > 2100
+      ) {
         ctx.addIssue({ code: 'custom', message: `${label} must be a real date` });
         return z.NEVER;
       }
@@ -60,31 +66,31 @@ function groupDateInputs(prefixes: string[]) {
 const version = z.coerce.number({ error: 'Reload the page and try again' }).int().positive().max(2_147_483_647);
 
 const agencyFields = z.object({
-    name: z.string({ error: 'Enter the agency name' }).trim().min(1, 'Enter the agency name').max(200, 'Agency name must be 200 characters or fewer'),
-    code: z
-      .string({ error: 'Enter a code' })
-      .trim()
-      .toUpperCase()
-      .min(1, 'Enter a code')
-      .regex(/^[A-Z][A-Z0-9_]{1,19}$/, 'Code must be 2 to 20 capital letters, numbers or underscores, starting with a letter'),
-    type: z.enum(AGENCY_TYPES, { error: 'Select the type of agency' }),
-    areaId: z.union([z.literal(''), z.uuid()], { error: 'Select an area' }).default('').transform((v) => v || null),
-    isaSigned: optionalDate('Date the information-sharing agreement was signed'),
-    isaExpires: optionalDate('Date the information-sharing agreement expires'),
+  name: z.string({ error: 'Enter the agency name' }).trim().min(1, 'Enter the agency name').max(200, 'Agency name must be 200 characters or fewer'),
+  code: z
+    .string({ error: 'Enter a code' })
+    .trim()
+    .toUpperCase()
+    .min(1, 'Enter a code')
+    .regex(/^[A-Z][A-Z0-9_]{1,19}$/, 'Code must be 2 to 20 capital letters, numbers or underscores, starting with a letter'),
+  type: z.enum(AGENCY_TYPES, { error: 'Select the type of agency' }),
+  areaId: z
+    .union([z.literal(''), z.uuid()], { error: 'Select an area' })
+    .default('')
+    .transform((v) => v || null),
+  isaSigned: optionalDate('Date the information-sharing agreement was signed'),
+  isaExpires: optionalDate('Date the information-sharing agreement expires'),
 });
 
 function checkAgreementDates(form: { isaSigned: string | null; isaExpires: string | null }, ctx: z.RefinementCtx): void {
-    if (form.isaExpires && !form.isaSigned) ctx.addIssue({ code: 'custom', path: ['isaSigned'], message: 'Enter the date the agreement was signed' });
-    if (form.isaExpires && form.isaSigned && form.isaExpires <= form.isaSigned) {
-      ctx.addIssue({ code: 'custom', path: ['isaExpires'], message: 'Expiry date must be after the date the agreement was signed' });
-    }
+  if (form.isaExpires && !form.isaSigned) ctx.addIssue({ code: 'custom', path: ['isaSigned'], message: 'Enter the date the agreement was signed' });
+  if (form.isaExpires && form.isaSigned && form.isaExpires <= form.isaSigned) {
+    ctx.addIssue({ code: 'custom', path: ['isaExpires'], message: 'Expiry date must be after the date the agreement was signed' });
+  }
 }
 
 export const agencyForm = z.preprocess(groupDateInputs(['isaSigned', 'isaExpires']), agencyFields.superRefine(checkAgreementDates));
-export const agencyEditForm = z.preprocess(
-  groupDateInputs(['isaSigned', 'isaExpires']),
-  agencyFields.extend({ version }).superRefine(checkAgreementDates),
-);
+export const agencyEditForm = z.preprocess(groupDateInputs(['isaSigned', 'isaExpires']), agencyFields.extend({ version }).superRefine(checkAgreementDates));
 
 /** Checkboxes arrive as one value or several: always a list, each a known role, at least one. */
 const roleList = z.preprocess(
@@ -97,7 +103,11 @@ const roleList = z.preprocess(
 );
 
 export const userForm = z.object({
-  displayName: z.string({ error: 'Enter the person’s full name' }).trim().min(1, 'Enter the person’s full name').max(120, 'Full name must be 120 characters or fewer'),
+  displayName: z
+    .string({ error: 'Enter the person’s full name' })
+    .trim()
+    .min(1, 'Enter the person’s full name')
+    .max(120, 'Full name must be 120 characters or fewer'),
   email: z
     .string({ error: 'Enter an email address' })
     .trim()

@@ -47,7 +47,17 @@ export async function updateAgency(deps: AdminDeps, actor: Actor, id: string, ve
         outcome: 'success',
         subjectType: 'agency',
         subjectId: id,
-        details: { before: { code: before.code, name: before.name, type: before.type, areaId: before.area_id, isaSigned: before.isa_signed_on, isaExpires: before.isa_expires_on }, after: form },
+        details: {
+          before: {
+            code: before.code,
+            name: before.name,
+            type: before.type,
+            areaId: before.area_id,
+            isaSigned: before.isa_signed_on,
+            isaExpires: before.isa_expires_on,
+          },
+          after: form,
+        },
       });
     });
   } catch (error) {
@@ -67,12 +77,24 @@ export async function setAgencyActive(deps: AdminDeps, actor: Actor, id: string,
 
 export type Invitation = { userId: string; link: string; emailed: boolean };
 
-async function issueInvitation(deps: AdminDeps, actor: Actor, trx: Parameters<typeof repo.insertInvitation>[0], userId: string, email: string): Promise<{ link: string }> {
+async function issueInvitation(
+  deps: AdminDeps,
+  actor: Actor,
+  trx: Parameters<typeof repo.insertInvitation>[0],
+  userId: string,
+  email: string,
+): Promise<{ link: string }> {
   const token = newSecret();
   const expiresAt = new Date(Date.now() + deps.config.invitationDays * 86_400_000);
   const createdBy = actor.principal.kind === 'user' ? actor.principal.userId : null;
   await repo.insertInvitation(trx, actor.principal.partnershipId, userId, sha256(token), createdBy, expiresAt);
-  await actor.record(trx, { action: 'invitation.create', outcome: 'success', subjectType: 'user', subjectId: userId, details: { email, expiresAt: expiresAt.toISOString() } });
+  await actor.record(trx, {
+    action: 'invitation.create',
+    outcome: 'success',
+    subjectType: 'user',
+    subjectId: userId,
+    details: { email, expiresAt: expiresAt.toISOString() },
+  });
   return { link: `${deps.config.baseUrl}/invitations/${token}` };
 }
 
@@ -93,7 +115,13 @@ export async function createUser(deps: AdminDeps, actor: Actor, form: UserForm):
   try {
     const { userId, link } = await deps.db.transaction().execute(async (trx) => {
       const userId = await repo.insertUser(trx, partnershipId, form);
-      await actor.record(trx, { action: 'user.create', outcome: 'success', subjectType: 'user', subjectId: userId, details: { email: form.email, agencyId: form.agencyId, roles: form.roles } });
+      await actor.record(trx, {
+        action: 'user.create',
+        outcome: 'success',
+        subjectType: 'user',
+        subjectId: userId,
+        details: { email: form.email, agencyId: form.agencyId, roles: form.roles },
+      });
       const { link } = await issueInvitation(deps, actor, trx, userId, form.email);
       return { userId, link };
     });
@@ -112,7 +140,14 @@ export async function reinviteUser(deps: AdminDeps, actor: Actor, userId: string
 }
 
 /** Deactivation and MFA reset also end every session the user has, at once. */
-async function changeUser(deps: AdminDeps, actor: Actor, userId: string, version: number, action: string, change: Parameters<typeof repo.updateUser>[4]): Promise<void> {
+async function changeUser(
+  deps: AdminDeps,
+  actor: Actor,
+  userId: string,
+  version: number,
+  action: string,
+  change: Parameters<typeof repo.updateUser>[4],
+): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     if (!(await repo.findUser(trx, actor.principal.partnershipId, userId))) throw errors.notFound('User');
     if (!(await repo.updateUser(trx, actor.principal.partnershipId, userId, version, change))) throw errors.conflict();
@@ -131,13 +166,17 @@ export async function updateUser(deps: AdminDeps, actor: Actor, userId: string, 
   await deps.db.transaction().execute(async (trx) => {
     const before = await repo.findUser(trx, partnershipId, userId);
     if (!before) throw errors.notFound('User');
-    if (!(await repo.updateUser(trx, partnershipId, userId, form.version, { display_name: form.displayName, agency_id: form.agencyId, roles: form.roles }))) throw errors.conflict();
+    if (!(await repo.updateUser(trx, partnershipId, userId, form.version, { display_name: form.displayName, agency_id: form.agencyId, roles: form.roles })))
+      throw errors.conflict();
     await actor.record(trx, {
       action: 'user.update',
       outcome: 'success',
       subjectType: 'user',
       subjectId: userId,
-      details: { before: { displayName: before.display_name, agencyId: before.agency_id, roles: before.roles }, after: { displayName: form.displayName, agencyId: form.agencyId, roles: form.roles } },
+      details: {
+        before: { displayName: before.display_name, agencyId: before.agency_id, roles: before.roles },
+        after: { displayName: form.displayName, agencyId: form.agencyId, roles: form.roles },
+      },
     });
   });
 }
@@ -164,17 +203,37 @@ export function unlockUser(deps: AdminDeps, actor: Actor, userId: string, versio
 export type NewToken = { id: string; token: string };
 
 /** The token is shown once; only its SHA-256 is stored. */
-export async function createApiToken(deps: Pick<AdminDeps, 'db'>, actor: Actor, input: { agencyCode: string; scopes: string[]; name: string }): Promise<NewToken> {
+export async function createApiToken(
+  deps: Pick<AdminDeps, 'db'>,
+  actor: Actor,
+  input: { agencyCode: string; scopes: string[]; name: string },
+): Promise<NewToken> {
   const agency = await repo.findAgencyByCode(deps.db, actor.principal.partnershipId, input.agencyCode);
   if (!agency || !agency.active) throw errors.validation([{ field: 'agency', message: `No active agency has the code ${input.agencyCode}` }]);
   const unknown = input.scopes.filter((s) => s !== '*' && !(API_SCOPES as readonly string[]).includes(s));
   if (input.scopes.length === 0 || unknown.length) {
-    throw errors.validation([{ field: 'scopes', message: `Unknown scope(s): ${unknown.join(', ') || '(none given)'}. Valid scopes: *, ${API_SCOPES.join(', ')}` }]);
+    throw errors.validation([
+      { field: 'scopes', message: `Unknown scope(s): ${unknown.join(', ') || '(none given)'}. Valid scopes: *, ${API_SCOPES.join(', ')}` },
+    ]);
   }
   const token = newSecret(API_TOKEN_PREFIX);
   const id = await deps.db.transaction().execute(async (trx) => {
-    const id = await repo.insertApiToken(trx, actor.principal.partnershipId, agency.id, input.name, sha256(token), input.scopes, actor.principal.kind === 'user' ? actor.principal.userId : null);
-    await actor.record(trx, { action: 'api-token.create', outcome: 'success', subjectType: 'api_token', subjectId: id, details: { agency: agency.code, scopes: input.scopes, name: input.name } });
+    const id = await repo.insertApiToken(
+      trx,
+      actor.principal.partnershipId,
+      agency.id,
+      input.name,
+      sha256(token),
+      input.scopes,
+      actor.principal.kind === 'user' ? actor.principal.userId : null,
+    );
+    await actor.record(trx, {
+      action: 'api-token.create',
+      outcome: 'success',
+      subjectType: 'api_token',
+      subjectId: id,
+      details: { agency: agency.code, scopes: input.scopes, name: input.name },
+    });
     return id;
   });
   return { id, token };
@@ -186,4 +245,3 @@ export async function revokeApiToken(deps: Pick<AdminDeps, 'db'>, actor: Actor, 
     await actor.record(trx, { action: 'api-token.revoke', outcome: 'success', subjectType: 'api_token', subjectId: tokenId });
   });
 }
-

@@ -12,9 +12,9 @@ export default class AccountPage extends HarbourPage {
 
   /** The summary list as key → value. */
   async details(): Promise<Record<string, string>> {
-    const rows = await this.page.locator('.govuk-summary-list__row').evaluateAll((els) =>
-      els.map((row) => [row.querySelector('dt')?.textContent?.trim() ?? '', row.querySelector('dd')?.textContent?.trim() ?? '']),
-    );
+    const rows = await this.page
+      .locator('.govuk-summary-list__row')
+      .evaluateAll((els) => els.map((row) => [row.querySelector('dt')?.textContent?.trim() ?? '', row.querySelector('dd')?.textContent?.trim() ?? '']));
     return Object.fromEntries(rows);
   }
 }

@@ -23,7 +23,11 @@ export default abstract class HarbourPage {
   /** Waits briefly for the expected h1 (after a navigation), then asserts the page's only h1 is exactly that. */
   protected static async verifyHeading<T extends HarbourPage>(pageObject: T, expected: string): Promise<T> {
     await pageObject.page.waitForLoadState('domcontentloaded');
-    await pageObject.heading.filter({ hasText: expected }).first().waitFor({ timeout: 5000 }).catch(() => undefined);
+    await pageObject.heading
+      .filter({ hasText: expected })
+      .first()
+      .waitFor({ timeout: 5000 })
+      .catch(() => undefined);
     const headings = (await pageObject.heading.allInnerTexts()).map((h) => h.trim());
     assert.deepEqual(headings, [expected], `Expected to be on the page "${expected}" but the h1 is ${JSON.stringify(headings)} (${pageObject.page.url()})`);
     return pageObject;

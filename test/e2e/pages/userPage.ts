@@ -20,9 +20,11 @@ export default class UserPage extends HarbourPage {
 
   /** The summary list as key → value. */
   async details(): Promise<Record<string, string>> {
-    const rows = await this.page.locator('.govuk-summary-list__row').evaluateAll((els) =>
-      els.map((row) => [row.querySelector('dt')?.textContent?.trim() ?? '', (row.querySelector('dd')?.textContent ?? '').replace(/\s+/g, ' ').trim()]),
-    );
+    const rows = await this.page
+      .locator('.govuk-summary-list__row')
+      .evaluateAll((els) =>
+        els.map((row) => [row.querySelector('dt')?.textContent?.trim() ?? '', (row.querySelector('dd')?.textContent ?? '').replace(/\s+/g, ' ').trim()]),
+      );
     return Object.fromEntries(rows);
   }
 }

@@ -36,7 +36,16 @@ export async function checkAccessibility(page: Page, label = page.url()): Promis
   const results = await page.evaluate(async (tags) => {
     if (!window.axe) throw new Error('axe-core did not load');
     const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return { violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })), passes: r.passes.length };
+    return {
+      violations: r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        helpUrl: v.helpUrl,
+        nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+      })),
+      passes: r.passes.length,
+    };
   }, WCAG_TAGS);
   assert.ok(results.passes > 0, `axe checked nothing on ${label}: is the page empty?`);
   assert.equal(results.violations.length, 0, `Accessibility violations on ${label}:\n${describe(results.violations)}`);
@@ -54,7 +63,10 @@ export async function checkAccessibilityWithoutJavaScript(browser: Browser, noJs
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await page.route((target) => target.href === url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+    await page.route(
+      (target) => target.href === url,
+      (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
+    );
     await page.goto(url);
     await checkAccessibility(page, `${label} (without JavaScript)`);
   } finally {

@@ -30,7 +30,11 @@ export async function checkErrorSummary(page: Page): Promise<string[]> {
     assert.ok(link.position >= 0, `"${link.text}" links to #${link.id}, which is ${link.tag ? `a <${link.tag}>` : 'not on the page'}, not a form field`);
   }
   const inPageOrder = [...links].sort((a, b) => a.position - b.position).map((l) => l.text);
-  assert.deepEqual(links.map((l) => l.text), inPageOrder, 'the error summary lists problems in the order of the fields on the page');
+  assert.deepEqual(
+    links.map((l) => l.text),
+    inPageOrder,
+    'the error summary lists problems in the order of the fields on the page',
+  );
 
   for (const link of links) {
     await page.locator('.govuk-error-summary__list a').filter({ hasText: link.text }).click();
