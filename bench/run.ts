@@ -25,31 +25,20 @@
  *   DATABASE_URL          use that PostgreSQL server instead of an embedded one (it must allow CREATE DATABASE)
  *   HARBOUR_DB_POOL_SIZE  Harbour's connection pool (default 10, as in production)
  */
-import Fastify, { type FastifyInstance } from 'fastify';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import pg from 'pg';
-import { buildApp } from '../src/app.js';
-import { loadConfig, type Config } from '../src/config.js';
-import { createDatabase } from '../src/db/database.js';
-import { startEmbeddedPostgres } from '../src/db/embedded.js';
-import { migrateToLatest } from '../src/db/migrator.js';
-import { seedAdminDemo } from '../src/modules/admin/admin.demo.js';
-import { createApiToken } from '../src/modules/admin/admin.service.js';
-import { systemActor } from '../src/platform/request-context.js';
-import { SESSION_COOKIE } from '../src/platform/session.js';
 import { measureBreakdown, printBreakdown, type Component } from './breakdown.js';
-import { printSummary, startProfiler, summariseProfile, type ProfileSummary } from './cpuprofile.js';
+import { startProfiler, summariseProfile, type ProfileSummary } from './cpuprofile.js';
 import type { LoadJob, LoadMessage, LoadSummary } from './load.js';
+import { fmt, printFailures, printPageTargets, printProfiles, printResources, printResults } from './report.js';
+import { BASELINE_HTML, cleanUp, onCleanup, startBaseline, startDatabase, startHarbour, type Harbour } from './setup.js';
 import { machineBusy, machineCpu, mainThreadCpuSeconds, postgresCpuSeconds, postmasterPid } from './system.js';
 
 const TARGET_PAGE_RPS = 1_000;
 const TARGET_PAGE_P99_MS = 50;
-const ADMIN_EMAIL = 'admin@demo.harbour.example';
 const ADMIN_NAME = 'Morgan Ellery';
 const TARGET_KEYS = ['baseline', 'page', 'api'] as const;
 type TargetKey = (typeof TARGET_KEYS)[number];
@@ -98,158 +87,10 @@ type Resources = {
   machineBusy: number | null;
   rssMiB: number;
 };
-type Measured = Target & { summary: LoadSummary; ratio: number | null; resources: Resources; profile?: ProfileSummary };
+export type Measured = Target & { summary: LoadSummary; ratio: number | null; resources: Resources; profile?: ProfileSummary };
+export type PageTargets = Record<'pageRequestsPerSecond' | 'pageP99Ms', { target: number; measured: number; met: boolean }>;
 
-// ---------------------------------------------------------------------------------------------------
-// Cleanup: a stack, run in reverse, once, whatever happens.
-
-type CleanupStep = { label: string; run: () => Promise<void> | void };
-const cleanupSteps: CleanupStep[] = [];
-let cleaning: Promise<void> | undefined;
 let interrupted = false;
-
-function onCleanup(label: string, run: CleanupStep['run']): void {
-  cleanupSteps.push({ label, run });
-}
-
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    while (cleanupSteps.length) {
-      const step = cleanupSteps.pop()!;
-      try {
-        await withTimeout(Promise.resolve().then(step.run), 30_000, step.label);
-      } catch (error) {
-        console.error(`Cleanup: ${step.label} failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${label} took longer than ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-// ---------------------------------------------------------------------------------------------------
-// The database: embedded in a temporary folder, or a throwaway database on DATABASE_URL's server.
-
-type BenchDatabase = { connectionString: string; description: string; embedded: boolean };
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function startDatabase(): Promise<BenchDatabase> {
-  const external = process.env.DATABASE_URL;
-  if (external) {
-    const name = `harbour_bench_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: external });
-    await admin.connect();
-    try {
-      await admin.query(`create database ${name}`);
-    } finally {
-      await admin.end();
-    }
-    onCleanup(`drop database ${name}`, async () => {
-      const client = new pg.Client({ connectionString: external });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await client.end();
-      }
-    });
-    return { connectionString: withDatabase(external, name), description: `database ${name} on DATABASE_URL's server`, embedded: false };
-  }
-
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'harbour-bench-'));
-  onCleanup(`remove ${dataDir}`, () => fs.rmSync(dataDir, { recursive: true, force: true }));
-  // As root the server runs as harbour-pg, which must be able to enter the folder.
-  fs.chmodSync(dataDir, 0o755);
-  const server = await startEmbeddedPostgres({ dataDir, log: () => undefined });
-  onCleanup('stop embedded PostgreSQL', () => server.stop());
-  return { connectionString: server.connectionString, description: `embedded PostgreSQL in ${dataDir} (default settings)`, embedded: true };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// The servers under test.
-
-function benchConfig(): Config {
-  return loadConfig({
-    // Production: templates compiled once and cached (development recompiles them on every render).
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    HARBOUR_LOG_LEVEL: 'silent',
-    HARBOUR_BASE_URL: 'http://127.0.0.1',
-    HARBOUR_DEMO: 'true',
-    ...(process.env.HARBOUR_DB_POOL_SIZE ? { HARBOUR_DB_POOL_SIZE: process.env.HARBOUR_DB_POOL_SIZE } : {}),
-  });
-}
-
-const BASELINE_HTML = '<!DOCTYPE html><html lang="en"><head><title>Baseline</title></head><body><p>Hello from a bare Fastify route.</p></body></html>';
-
-async function startBaseline(): Promise<string> {
-  const baseline: FastifyInstance = Fastify({ logger: false });
-  baseline.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(BASELINE_HTML));
-  onCleanup('close the baseline server', () => baseline.close());
-  return baseline.listen({ host: '127.0.0.1', port: 0 });
-}
-
-/**
- * Counts the statements Harbour sends, by first keyword (select, update, begin…), by wrapping each pooled
- * client's query() as it connects: round trips per request, measured rather than guessed.
- */
-function countStatements(pool: pg.Pool): Record<string, number> {
-  const counts: Record<string, number> = {};
-  pool.on('connect', (client) => {
-    const original = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      const first = args[0];
-      const text = typeof first === 'string' ? first : typeof first === 'object' && first && 'text' in first ? String(first.text) : '';
-      const kind = /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'other';
-      counts[kind] = (counts[kind] ?? 0) + 1;
-      return original(...args);
-    };
-  });
-  return counts;
-}
-
-type Harbour = {
-  app: FastifyInstance;
-  url: string;
-  cookieValue: string;
-  cookie: string;
-  token: string;
-  poolSize: number;
-  pool: pg.Pool;
-  statements: Record<string, number>;
-};
-
-async function startHarbour(connectionString: string): Promise<Harbour> {
-  const config = benchConfig();
-  await migrateToLatest(connectionString);
-  const database = createDatabase(connectionString, config.dbPoolSize);
-  onCleanup('close the database pool', () => database.close());
-  const statements = countStatements(database.pool);
-  const partnershipId = await seedAdminDemo(database.db, config.partnershipName);
-
-  const app = await buildApp({ config, db: database.db, logger: false });
-  onCleanup('close Harbour', () => app.close());
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-
-  // A signed-in session straight from the store (the TOTP sign-in is not what is measured).
-  const admin = await database.db.selectFrom('users').select('id').where('email', '=', ADMIN_EMAIL).executeTakeFirstOrThrow();
-  const { cookieValue } = await app.sessions.create({ userId: admin.id, partnershipId });
-  const { token } = await createApiToken({ db: database.db }, systemActor(partnershipId, 'bench'), { agencyCode: 'POLICE', scopes: ['*'], name: 'bench' });
-  return { app, url, cookieValue, cookie: `${SESSION_COOKIE}=${cookieValue}`, token, poolSize: config.dbPoolSize, pool: database.pool, statements };
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Measuring.
@@ -353,20 +194,11 @@ async function measureTarget(target: Target, harbour: Harbour, postmaster: numbe
   return measured;
 }
 
-function fmt(value: number | null, places = 1): string {
-  return value !== null && Number.isFinite(value) ? value.toLocaleString('en-GB', { minimumFractionDigits: places, maximumFractionDigits: places }) : '–';
-}
-
-function printTable(header: string[], lines: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const row = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  console.log(row(header));
-  console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
-  for (const line of lines) console.log(row(line));
-}
-
-function percent(value: number | null): string {
-  return value === null ? '–' : `${Math.round(value * 100)} %`;
+function pageTargets(page: Measured): PageTargets {
+  return {
+    pageRequestsPerSecond: { target: TARGET_PAGE_RPS, measured: page.summary.requestsPerSecond, met: page.summary.requestsPerSecond >= TARGET_PAGE_RPS },
+    pageP99Ms: { target: TARGET_PAGE_P99_MS, measured: page.summary.latencyMs.p99, met: page.summary.latencyMs.p99 < TARGET_PAGE_P99_MS },
+  };
 }
 
 async function main(): Promise<number> {
@@ -425,45 +257,9 @@ async function main(): Promise<number> {
     console.log(`${fmt(m.summary.requestsPerSecond, 0)} req/s (per second ${fmt(m.summary.perSecond.min, 0)}–${fmt(m.summary.perSecond.max, 0)})`);
   }
 
-  console.log('');
-  printTable(
-    ['Target', 'req/s (avg)', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors', 'vs baseline'],
-    measured.map((m) => [
-      m.label,
-      fmt(m.summary.requestsPerSecond, 0),
-      fmt(m.summary.latencyMs.p50, 2),
-      fmt(m.summary.latencyMs.p95, 2),
-      fmt(m.summary.latencyMs.p99, 2),
-      String(m.summary.non2xx),
-      String(m.summary.errors),
-      m.ratio === null ? '–' : `${fmt(m.ratio * 100, 1)} %`,
-    ]),
-  );
-
-  console.log('');
-  console.log(`Where the load went (pool of ${harbour.poolSize}; "busy" is event-loop utilisation; CPU per request counts warm-up and run):`);
-  printTable(
-    ['Target', 'server thread busy', 'server CPU µs/req', 'load thread busy', 'PostgreSQL cores', 'PostgreSQL CPU µs/req', 'machine busy', 'DB statements/req', 'waiting for a connection (mean/max)'],
-    measured.map((m) => [
-      m.label,
-      percent(m.resources.serverThreadBusy),
-      fmt(m.resources.serverCpuUsPerRequest, 0),
-      percent(m.resources.loadThreadBusy),
-      fmt(m.resources.postgresCores, 2),
-      fmt(m.resources.postgresCpuUsPerRequest, 0),
-      percent(m.resources.machineBusy),
-      Object.entries(m.resources.statementsPerRequest).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none',
-      m.key === 'baseline' ? '–' : `${m.resources.poolWaiting.mean} / ${m.resources.poolWaiting.max}`,
-    ]),
-  );
-
-  if (PROFILE) {
-    for (const m of measured.filter((m) => m.profile)) {
-      console.log('');
-      console.log(`CPU profile of the main thread during ${m.label} (warm-up and run):`);
-      printSummary(m.profile!, m.summary.completed + m.summary.warmup.completed);
-    }
-  }
+  printResults(measured);
+  printResources(measured, harbour.poolSize);
+  if (PROFILE) printProfiles(measured);
 
   let breakdown: Component[] | undefined;
   if (BREAKDOWN && SELECTED.some((k) => k !== 'baseline')) {
@@ -475,22 +271,8 @@ async function main(): Promise<number> {
 
   const failures = measured.filter((m) => m.summary.non2xx > 0 || m.summary.errors > 0 || Object.keys(m.summary.statusCodes).some((code) => code !== '200'));
   const page = measured.find((m) => m.key === 'page');
-  let targetsReport: Record<string, { target: number; measured: number; met: boolean }> | null = null;
-  if (page && failures.includes(page)) {
-    console.log('');
-    console.log('Targets for the signed-in page: not evaluated, its responses were not all 200 (see below).');
-  } else if (page) {
-    const rpsMet = page.summary.requestsPerSecond >= TARGET_PAGE_RPS;
-    const p99Met = page.summary.latencyMs.p99 < TARGET_PAGE_P99_MS;
-    console.log('');
-    console.log('Targets for the signed-in page (reported, not enforced):');
-    console.log(`  throughput ≥ ${fmt(TARGET_PAGE_RPS, 0)} req/s: ${rpsMet ? 'PASS' : 'MISS'} (${fmt(page.summary.requestsPerSecond, 0)} req/s)`);
-    console.log(`  p99 latency < ${TARGET_PAGE_P99_MS} ms:      ${p99Met ? 'PASS' : 'MISS'} (${fmt(page.summary.latencyMs.p99, 2)} ms)`);
-    targetsReport = {
-      pageRequestsPerSecond: { target: TARGET_PAGE_RPS, measured: page.summary.requestsPerSecond, met: rpsMet },
-      pageP99Ms: { target: TARGET_PAGE_P99_MS, measured: page.summary.latencyMs.p99, met: p99Met },
-    };
-  }
+  const targetsReport = page && !failures.includes(page) ? pageTargets(page) : null;
+  if (page) printPageTargets(targetsReport);
 
   const report = {
     date: new Date().toISOString(),
@@ -533,10 +315,7 @@ async function main(): Promise<number> {
   console.log(`Results as JSON: ${RESULTS_FILE}${PROFILE ? ` (CPU profiles beside it: ${measured.map((m) => `${m.key}.cpuprofile`).join(', ')})` : ''}`);
 
   if (failures.length) {
-    for (const f of failures) {
-      console.error(`FAILED: ${f.label}: ${f.summary.non2xx} non-2xx responses, ${f.summary.errors} errors (${f.summary.timeouts} timeouts), status codes ${JSON.stringify(f.summary.statusCodes)}`);
-    }
-    console.error('The figures above are not valid: some responses were not 200 or failed.');
+    printFailures(failures);
     return 1;
   }
   return 0;
