@@ -47,19 +47,31 @@ export async function measureBreakdown(app: FastifyInstance, sessionCookieValue:
       type: row.type,
       area: row.area_name,
       active: row.active,
-      informationSharingAgreement: { signedOn: row.isa_signed_on, expiresOn: row.isa_expires_on, inForce: agreementStatus(row.isa_signed_on, row.isa_expires_on).inForce },
+      informationSharingAgreement: {
+        signedOn: row.isa_signed_on,
+        expiresOn: row.isa_expires_on,
+        inForce: agreementStatus(row.isa_signed_on, row.isa_expires_on).inForce,
+      },
     }));
 
   const results: Component[] = [];
   results.push(await time('select 1 (one database round trip, the floor)', 'database', () => sql`select 1`.execute(app.db)));
   results.push(await time('Page: session lookup (SessionStore.load, 1 query)', 'database', () => app.sessions.load(sessionCookieValue)));
   results.push(await time('Page: presentHome (agreement status from the session row)', 'CPU', () => presentHome(user)));
-  results.push(await time('Page: renderPage home.njk (Nunjucks + GOV.UK layout)', 'CPU', () => renderPage(request, reply, 'home/views/home.njk', presentHome(user))));
-  results.push(await time('Page: whole GET / in-process (app.inject)', 'whole request', () => app.inject({ method: 'GET', url: '/', headers: { cookie: cookieHeader } })));
+  results.push(
+    await time('Page: renderPage home.njk (Nunjucks + GOV.UK layout)', 'CPU', () => renderPage(request, reply, 'home/views/home.njk', presentHome(user))),
+  );
+  results.push(
+    await time('Page: whole GET / in-process (app.inject)', 'whole request', () => app.inject({ method: 'GET', url: '/', headers: { cookie: cookieHeader } })),
+  );
   results.push(await time('API: token lookup (principalForToken, 1 query)', 'database', () => principalForToken(app.db, token)));
   results.push(await time('API: listAgencies (1 query, 13 rows)', 'database', () => listAgencies(app.db, user.partnershipId)));
   results.push(await time('API: map 13 agencies (13 × agreementStatus → londonToday)', 'CPU', mapAgencies));
-  results.push(await time('API: whole GET /api/v1/agencies in-process (app.inject)', 'whole request', () => app.inject({ method: 'GET', url: '/api/v1/agencies', headers: { authorization: `Bearer ${token}` } })));
+  results.push(
+    await time('API: whole GET /api/v1/agencies in-process (app.inject)', 'whole request', () =>
+      app.inject({ method: 'GET', url: '/api/v1/agencies', headers: { authorization: `Bearer ${token}` } }),
+    ),
+  );
   results.push(await time('londonToday() (one formatter, made once)', 'CPU', () => londonToday()));
   return results;
 }

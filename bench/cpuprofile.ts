@@ -36,7 +36,10 @@ const PACKAGE_CATEGORIES: [RegExp, string][] = [
   [/^(nunjucks|a-sync-waterfall|asap)$/, 'Nunjucks (template rendering)'],
   [/^kysely$/, 'Kysely (query building, results)'],
   [/^(pg|pg-pool|pg-protocol|pg-types|pg-connection-string|postgres-.*|pgpass)$/, 'pg driver (protocol, parsing)'],
-  [/^(fastify|@fastify\/.*|find-my-way|avvio|fast-json-stringify|light-my-request|toad-cache|secure-json-parse|fast-querystring|process-warning|abstract-logging)$/, 'Fastify (routing, hooks, reply)'],
+  [
+    /^(fastify|@fastify\/.*|find-my-way|avvio|fast-json-stringify|light-my-request|toad-cache|secure-json-parse|fast-querystring|process-warning|abstract-logging)$/,
+    'Fastify (routing, hooks, reply)',
+  ],
   [/^autocannon$|^hdr-histogram/, 'autocannon'],
   [/^zod$/, 'zod'],
   [/^tsx$|^esbuild$/, 'tsx (TypeScript loader)'],
@@ -50,7 +53,8 @@ function categoryOf(url: string, functionName: string, root: string): string | n
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
   if (pkg) return PACKAGE_CATEGORIES.find(([pattern]) => pattern.test(pkg))?.[1] ?? `package ${pkg}`;
   if (url.startsWith('node:')) {
-    if (/^node:(_http_|http|net|stream|internal\/stream|internal\/http|internal\/streams|internal\/net|internal\/stream_base)/.test(url)) return 'Node HTTP and sockets';
+    if (/^node:(_http_|http|net|stream|internal\/stream|internal\/http|internal\/streams|internal\/net|internal\/stream_base)/.test(url))
+      return 'Node HTTP and sockets';
     if (/crypto/.test(url)) return 'Node crypto (random, hashes)';
     return null; // events, timers, promises: the caller's work
   }
@@ -84,7 +88,12 @@ export function summariseProfile(profile: CpuProfile, root = path.resolve(path.d
     categories.set(category, (categories.get(category) ?? 0) + us);
     const frame = byId.get(id)!.callFrame;
     if (category !== 'idle') {
-      const where = frame.url ? `${frame.url.replace(/^file:\/\//, '').replace(`${root}/`, '').replace(/^.*node_modules\//, '')}:${frame.lineNumber + 1}` : 'native';
+      const where = frame.url
+        ? `${frame.url
+            .replace(/^file:\/\//, '')
+            .replace(`${root}/`, '')
+            .replace(/^.*node_modules\//, '')}:${frame.lineNumber + 1}`
+        : 'native';
       const key = `${frame.functionName || '(anonymous)'} (${where})`;
       functions.set(key, (functions.get(key) ?? 0) + us);
     }
@@ -125,7 +134,9 @@ export async function startProfiler(): Promise<{ stop(): Promise<CpuProfile> }> 
 
 export function printSummary(summary: ProfileSummary, requests: number): void {
   const perRequest = (ms: number) => (requests > 0 ? `${((ms * 1000) / requests).toFixed(0).padStart(5)} µs/req` : '');
-  console.log(`    main thread busy ${summary.busyMs} ms of ${summary.totalMs} ms${requests ? ` (${((summary.busyMs * 1000) / requests).toFixed(0)} µs per request)` : ''}`);
+  console.log(
+    `    main thread busy ${summary.busyMs} ms of ${summary.totalMs} ms${requests ? ` (${((summary.busyMs * 1000) / requests).toFixed(0)} µs per request)` : ''}`,
+  );
   for (const c of summary.categories.filter((c) => c.shareOfBusy >= 0.5)) {
     console.log(`    ${c.shareOfBusy.toFixed(1).padStart(5)} %  ${perRequest(c.ms)}  ${c.category}`);
   }

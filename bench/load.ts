@@ -44,9 +44,8 @@ type Recorder = { latencies: Float64Array; count: number; startedAt: number; per
 
 function run(job: LoadJob, seconds: number, recorder?: Recorder): Promise<RawResult> {
   return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      { url: job.url, headers: job.headers, connections: job.connections, duration: seconds, timeout: 10 },
-      (error, result) => (error ? reject(error) : resolve(result as RawResult)),
+    const instance = autocannon({ url: job.url, headers: job.headers, connections: job.connections, duration: seconds, timeout: 10 }, (error, result) =>
+      error ? reject(error) : resolve(result as RawResult),
     );
     if (!recorder) return;
     instance.on('start', () => {

@@ -43,7 +43,17 @@ export function printResources(measured: Measured[], poolSize: number): void {
   console.log('');
   console.log(`Where the load went (pool of ${poolSize}; "busy" is event-loop utilisation; CPU per request counts warm-up and run):`);
   printTable(
-    ['Target', 'server thread busy', 'server CPU µs/req', 'load thread busy', 'PostgreSQL cores', 'PostgreSQL CPU µs/req', 'machine busy', 'DB statements/req', 'waiting for a connection (mean/max)'],
+    [
+      'Target',
+      'server thread busy',
+      'server CPU µs/req',
+      'load thread busy',
+      'PostgreSQL cores',
+      'PostgreSQL CPU µs/req',
+      'machine busy',
+      'DB statements/req',
+      'waiting for a connection (mean/max)',
+    ],
     measured.map((m) => [
       m.label,
       percent(m.resources.serverThreadBusy),
@@ -52,7 +62,9 @@ export function printResources(measured: Measured[], poolSize: number): void {
       fmt(m.resources.postgresCores, 2),
       fmt(m.resources.postgresCpuUsPerRequest, 0),
       percent(m.resources.machineBusy),
-      Object.entries(m.resources.statementsPerRequest).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none',
+      Object.entries(m.resources.statementsPerRequest)
+        .map(([kind, n]) => `${kind} ${n}`)
+        .join(', ') || 'none',
       m.key === 'baseline' ? '–' : `${m.resources.poolWaiting.mean} / ${m.resources.poolWaiting.max}`,
     ]),
   );
@@ -81,7 +93,9 @@ export function printPageTargets(targets: PageTargets | null): void {
 
 export function printFailures(failures: Measured[]): void {
   for (const f of failures) {
-    console.error(`FAILED: ${f.label}: ${f.summary.non2xx} non-2xx responses, ${f.summary.errors} errors (${f.summary.timeouts} timeouts), status codes ${JSON.stringify(f.summary.statusCodes)}`);
+    console.error(
+      `FAILED: ${f.label}: ${f.summary.non2xx} non-2xx responses, ${f.summary.errors} errors (${f.summary.timeouts} timeouts), status codes ${JSON.stringify(f.summary.statusCodes)}`,
+    );
   }
   console.error('The figures above are not valid: some responses were not 200 or failed.');
 }

@@ -47,7 +47,8 @@ function numberFromEnv(name: string, fallback: number, { min, max }: { min: numb
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(raw)}`);
   return value;
 }
 
@@ -56,7 +57,8 @@ function targetsFromEnv(): TargetKey[] {
   if (!raw) return [...TARGET_KEYS];
   const keys = raw.split(',').map((k) => k.trim());
   const unknown = keys.filter((k) => !(TARGET_KEYS as readonly string[]).includes(k));
-  if (unknown.length || keys.length === 0) throw new Error(`BENCH_TARGETS takes a comma-separated list of ${TARGET_KEYS.join(', ')}; got ${JSON.stringify(raw)}`);
+  if (unknown.length || keys.length === 0)
+    throw new Error(`BENCH_TARGETS takes a comma-separated list of ${TARGET_KEYS.join(', ')}; got ${JSON.stringify(raw)}`);
   return TARGET_KEYS.filter((k) => keys.includes(k));
 }
 
@@ -101,7 +103,9 @@ async function preflight(target: Target): Promise<void> {
   const body = await response.text();
   if (response.status !== 200 || !target.expect(body)) {
     const location = response.headers.get('location');
-    throw new Error(`Preflight for ${target.label} failed: ${target.url} answered ${response.status}${location ? ` → ${location}` : ''}: ${body.slice(0, 200)}`);
+    throw new Error(
+      `Preflight for ${target.label} failed: ${target.url} answered ${response.status}${location ? ` → ${location}` : ''}: ${body.slice(0, 200)}`,
+    );
   }
 }
 
@@ -218,8 +222,12 @@ async function main(): Promise<number> {
   }
 
   const loadBefore = os.loadavg();
-  console.log(`Harbour benchmark: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per target${PROFILE ? ', CPU profiling on' : ''}.`);
-  console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; load average before the run ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `Harbour benchmark: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per target${PROFILE ? ', CPU profiling on' : ''}.`,
+  );
+  console.log(
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; load average before the run ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+  );
   const database = await startDatabase();
   console.log(`PostgreSQL: ${database.description}`);
   const postmaster = database.embedded ? await postmasterPid(database.connectionString).catch(() => null) : null;

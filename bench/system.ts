@@ -12,7 +12,12 @@ let ticksPerSecond: number | undefined;
 function clockTicks(): number {
   if (ticksPerSecond === undefined) {
     try {
-      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()) || 100;
+      ticksPerSecond =
+        Number(
+          execFileSync('getconf', ['CLK_TCK'], { stdio: ['ignore', 'pipe', 'ignore'] })
+            .toString()
+            .trim(),
+        ) || 100;
     } catch {
       ticksPerSecond = 100;
     }

@@ -14,5 +14,5 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 npm ci --no-fund --no-audit
-npm run typecheck
+npm run lint
 npm test

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Db } from '../db/database.js';
+import { prepareStatement, type Db } from '../db/database.js';
 import type { TokenPrincipal } from './principal.js';
 import { sha256 } from './secrets.js';
 import { clearSessionCookie, sessionCookie } from './session.js';
@@ -8,16 +8,19 @@ export const API_TOKEN_PREFIX = 'hbr_';
 
 const SESSIONLESS = [/^\/assets\//, /^\/health$/, /^\/api\//];
 
-export async function principalForToken(db: Db, bearer: string): Promise<TokenPrincipal | null> {
-  if (!bearer.startsWith(API_TOKEN_PREFIX) || bearer.length > 200) return null;
-  const row = await db
+function tokenLookup(db: Db, tokenHash: Buffer) {
+  return db
     .selectFrom('api_tokens as t')
     .innerJoin('agencies as a', (join) => join.onRef('a.partnership_id', '=', 't.partnership_id').onRef('a.id', '=', 't.agency_id'))
     .select(['t.id', 't.partnership_id', 't.agency_id', 't.scopes', 't.last_used_at', 'a.code'])
-    .where('t.token_hash', '=', sha256(bearer))
+    .where('t.token_hash', '=', tokenHash)
     .where('t.revoked_at', 'is', null)
-    .where('a.active', '=', true)
-    .executeTakeFirst();
+    .where('a.active', '=', true);
+}
+
+export async function principalForToken(db: Db, bearer: string): Promise<TokenPrincipal | null> {
+  if (!bearer.startsWith(API_TOKEN_PREFIX) || bearer.length > 200) return null;
+  const row = await tokenLookup(db, sha256(bearer)).executeTakeFirst();
   if (!row) return null;
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
     await db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', row.id).execute();
@@ -27,6 +30,7 @@ export async function principalForToken(db: Db, bearer: string): Promise<TokenPr
 
 /** Pages authenticate by session cookie, the API by bearer token only (no cookies, so no CSRF exposure). */
 export function setUpAuthentication(app: FastifyInstance): void {
+  prepareStatement('harbour_token_lookup', tokenLookup(app.db, Buffer.alloc(0)).compile().sql);
   app.decorateRequest('session', null);
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import type { Db } from '../db/database.js';
+import { prepareStatement, type Db } from '../db/database.js';
 import { newSecret, sha256 } from './secrets.js';
 import { permissionsFor, type Role } from './permissions.js';
 import type { UserPrincipal } from './principal.js';
@@ -30,16 +30,16 @@ export class SessionStore {
   constructor(
     private readonly db: Db,
     private readonly config: Config,
-  ) {}
+  ) {
+    prepareStatement('harbour_session_lookup', this.lookup(Buffer.alloc(0)).compile().sql);
+  }
 
   private idleMs(): number {
     return this.config.session.idleMinutes * 60 * 1000;
   }
 
-  async load(cookieValue: string | undefined, now = new Date()): Promise<{ session: Session; principal: UserPrincipal | null } | null> {
-    if (!cookieValue || cookieValue.length > 200) return null;
-    const idHash = sha256(cookieValue);
-    const row = await this.db
+  private lookup(idHash: Buffer) {
+    return this.db
       .selectFrom('sessions as s')
       .leftJoin('users as u', (join) => join.onRef('u.id', '=', 's.user_id').on('u.active', '=', true))
       .leftJoin('agencies as a', (join) => join.onRef('a.partnership_id', '=', 'u.partnership_id').onRef('a.id', '=', 'u.agency_id'))
@@ -63,8 +63,13 @@ export class SessionStore {
         'a.isa_signed_on',
         'a.isa_expires_on',
       ])
-      .where('s.id_hash', '=', idHash)
-      .executeTakeFirst();
+      .where('s.id_hash', '=', idHash);
+  }
+
+  async load(cookieValue: string | undefined, now = new Date()): Promise<{ session: Session; principal: UserPrincipal | null } | null> {
+    if (!cookieValue || cookieValue.length > 200) return null;
+    const idHash = sha256(cookieValue);
+    const row = await this.lookup(idHash).executeTakeFirst();
     if (!row) return null;
     const idleExpired = now.getTime() - row.last_seen_at.getTime() > this.idleMs();
     const userGone = row.user_id !== null && row.u_id === null;
