@@ -8,6 +8,7 @@ import { registerAccountModule } from './modules/account/account.routes.js';
 import { registerAdminApi } from './modules/admin/admin.api.js';
 import { registerAdminModule } from './modules/admin/admin.routes.js';
 import { registerHomeModule } from './modules/home/home.routes.js';
+import { registerPeopleModule } from './modules/people/people.routes.js';
 import { setUpAuthentication } from './platform/authentication.js';
 import { handleError, setUpErrorHandling } from './platform/error-handler.js';
 import { registerHealth } from './platform/health.js';
@@ -53,6 +54,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   registerHomeModule(app);
   registerAdminModule(app);
   registerAdminApi(app);
+  registerPeopleModule(app);
   registerOpenApi(app);
 
   return app;

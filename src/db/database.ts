@@ -1,9 +1,10 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import type { PeopleTables } from '../modules/people/people.table.js';
 import type { PlatformTables } from '../platform/platform.tables.js';
 
 /** The whole schema, one interface per module merged here. */
-export interface Database extends PlatformTables {}
+export interface Database extends PlatformTables, PeopleTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

@@ -1,10 +1,14 @@
 import type { Db } from './database.js';
 import { seedAdminDemo } from '../modules/admin/admin.demo.js';
+import { seedCasesDemo } from '../modules/people/case.demo.js';
+import { seedPeopleDemo } from '../modules/people/person.demo.js';
 
 /** Loads the demo partnership into an empty database; each module adds its part. Returns false if data exists. */
 export async function seedDemo(db: Db, partnershipName: string): Promise<boolean> {
   const existing = await db.selectFrom('partnerships').select('id').limit(1).executeTakeFirst();
   if (existing) return false;
-  await seedAdminDemo(db, partnershipName);
+  const partnershipId = await seedAdminDemo(db, partnershipName);
+  await seedPeopleDemo(db, partnershipId);
+  await seedCasesDemo(db, partnershipId);
   return true;
 }

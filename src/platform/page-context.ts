@@ -8,6 +8,8 @@ type NavItem = { href: string; key: string; permission: Permission | 'signed-in'
 /** Service navigation: each user sees only what their roles allow. */
 const NAVIGATION: NavItem[] = [
   { href: '/', key: 'nav.home', permission: 'signed-in' },
+  { href: '/people', key: 'nav.people', permission: 'personal-data:read' },
+  { href: '/cases', key: 'nav.cases', permission: 'personal-data:read' },
   { href: '/admin/agencies', key: 'nav.agencies', permission: 'agencies:manage' },
   { href: '/admin/users', key: 'nav.users', permission: 'users:manage' },
   { href: '/admin/audit', key: 'nav.audit', permission: 'audit:read' },

@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+import { registerCaseRoutes } from './case.routes.js';
+import { registerPersonRoutes } from './person.routes.js';
+import { registerSearchRoutes } from './search.routes.js';
+
+/** People and cases: records of victims, perpetrators and children, and the cases that join them. */
+export function registerPeopleModule(app: FastifyInstance): void {
+  registerSearchRoutes(app);
+  registerPersonRoutes(app);
+  registerCaseRoutes(app);
+}

@@ -1,0 +1,131 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { renderPage } from '../../platform/page-context.js';
+import { actorFor } from '../../platform/request-context.js';
+import { page, requireUser } from '../../platform/routes.js';
+import { registerPersonContactRoutes } from './person.contacts.routes.js';
+import { personFormItems, personFormValues, presentListRow, presentPerson, primaryName } from './person.presenter.js';
+import { PAGE_SIZE } from './person.repository.js';
+import { idParams, listQuery, OTHER_NAME_SLOTS, personEditForm, personForm } from './person.schemas.js';
+import * as people from './person.service.js';
+
+const editUrl = (request: FastifyRequest) => `/people/${(request.params as { id: string }).id}/edit`;
+
+/** How many further-name slots hold something, in the stored record or in a form sent back with errors. */
+function filledOtherNames(values: Record<string, unknown>): number {
+  let last = 0;
+  for (let i = 1; i <= OTHER_NAME_SLOTS; i++) if (values[`otherName${i}-given`] || values[`otherName${i}-family`] || values[`otherName${i}-kind`]) last = i;
+  return last;
+}
+
+/** The person record: list, record, view and change. Addresses and contacts are in person.contacts.routes.ts. */
+export function registerPersonRoutes(app: FastifyInstance): void {
+  const deps = { db: app.db };
+
+  async function formPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    stored: { values: Record<string, unknown>; id: string; version: number; name: string } | null,
+  ) {
+    const sent = request.session?.flash.values ?? {};
+    return renderPage(request, reply, 'people/views/person-form.njk', {
+      person: stored && { id: stored.id, version: stored.version, name: stored.name },
+      // A form sent back with errors shows what was typed; otherwise the record as stored (or a blank form).
+      stored: stored?.values ?? {},
+      items: personFormItems(Math.max(filledOtherNames(sent), filledOtherNames(stored?.values ?? {}))),
+    });
+  }
+
+  page(app, {
+    method: 'GET',
+    url: '/people',
+    access: 'personal-data:read',
+    audit: 'person.list',
+    personalData: true,
+    query: listQuery,
+    handler: async ({ request, reply, query }) => {
+      const { rows, total } = await people.listPeople(deps, requireUser(request), query.page);
+      const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+      const link = (n: number) => `/people?page=${n}`;
+      return renderPage(request, reply, 'people/views/person-list.njk', {
+        people: rows.map(presentListRow),
+        total,
+        pagination:
+          pages > 1
+            ? {
+                previous: query.page > 1 ? { href: link(query.page - 1) } : undefined,
+                next: query.page < pages ? { href: link(query.page + 1) } : undefined,
+                items: Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: link(i + 1), current: i + 1 === query.page })),
+              }
+            : null,
+      });
+    },
+  });
+
+  page(app, {
+    method: 'GET',
+    url: '/people/new',
+    access: 'personal-data:read',
+    audit: 'person.create.view',
+    handler: async ({ request, reply }) => formPage(request, reply, null),
+  });
+
+  page(app, {
+    method: 'POST',
+    url: '/people',
+    access: 'personal-data:read',
+    audit: 'person.create',
+    body: personForm,
+    invalidRedirect: () => '/people/new',
+    handler: async ({ request, reply, body }) => {
+      const id = await people.createPerson(deps, actorFor(request), body);
+      await app.sessions.setFlash(request.session!.idHash, { notice: 'Person recorded' });
+      return reply.redirect(`/people/${id}`, 303);
+    },
+  });
+
+  page(app, {
+    method: 'GET',
+    url: '/people/:id',
+    subjectType: 'person',
+    access: 'personal-data:read',
+    audit: 'person.view',
+    personalData: true,
+    params: idParams,
+    handler: async ({ request, reply, params }) => {
+      const record = await people.personRecord(deps, requireUser(request), params.id);
+      return renderPage(request, reply, 'people/views/person-page.njk', { person: presentPerson(record) });
+    },
+  });
+
+  page(app, {
+    method: 'GET',
+    url: '/people/:id/edit',
+    subjectType: 'person',
+    access: 'personal-data:read',
+    audit: 'person.update.view',
+    personalData: true,
+    params: idParams,
+    handler: async ({ request, reply, params }) => {
+      const { person, names } = await people.personForEdit(deps, requireUser(request), params.id);
+      return formPage(request, reply, { id: person.id, version: person.version, name: primaryName(names), values: personFormValues(person, names) });
+    },
+  });
+
+  page(app, {
+    method: 'POST',
+    url: '/people/:id',
+    subjectType: 'person',
+    access: 'personal-data:read',
+    audit: 'person.update',
+    params: idParams,
+    body: personEditForm,
+    invalidRedirect: editUrl,
+    handler: async ({ request, reply, params, body }) => {
+      await people.updatePerson(deps, actorFor(request), params.id, body);
+      await app.sessions.setFlash(request.session!.idHash, { notice: 'Person’s details saved' });
+      return reply.redirect(`/people/${params.id}`, 303);
+    },
+  });
+
+  registerPersonContactRoutes(app);
+}
