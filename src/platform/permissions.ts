@@ -2,13 +2,13 @@
 export const ROLES = ['admin', 'coordinator', 'chair', 'idva', 'agency_rep', 'practitioner', 'analyst', 'strategy_lead', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const PERMISSIONS = ['agencies:manage', 'users:manage', 'tokens:manage', 'audit:read', 'personal-data:read', 'aggregates:read'] as const;
+export const PERMISSIONS = ['agencies:manage', 'users:manage', 'tokens:manage', 'audit:read', 'personal-data:read', 'aggregates:read', 'subject-access:export'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const CASEWORK: Permission[] = ['personal-data:read', 'aggregates:read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['agencies:manage', 'users:manage', 'tokens:manage', 'audit:read'],
+  admin: ['agencies:manage', 'users:manage', 'tokens:manage', 'audit:read', 'subject-access:export'],
   coordinator: CASEWORK,
   chair: CASEWORK,
   idva: CASEWORK,

@@ -7,6 +7,7 @@ const CARDS: { permission: Parameters<UserPrincipal['permissions']['has']>[0]; c
   { permission: 'agencies:manage', card: { href: '/admin/agencies', titleKey: 'home.card.agencies', bodyKey: 'home.card.agencies.body' } },
   { permission: 'users:manage', card: { href: '/admin/users', titleKey: 'home.card.users', bodyKey: 'home.card.users.body' } },
   { permission: 'audit:read', card: { href: '/admin/audit', titleKey: 'home.card.audit', bodyKey: 'home.card.audit.body' } },
+  { permission: 'subject-access:export', card: { href: '/admin/subject-access', titleKey: 'home.card.sar', bodyKey: 'home.card.sar.body' } },
 ];
 
 export function presentHome(user: UserPrincipal) {
