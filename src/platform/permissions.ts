@@ -2,7 +2,15 @@
 export const ROLES = ['admin', 'coordinator', 'chair', 'idva', 'agency_rep', 'practitioner', 'analyst', 'strategy_lead', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const PERMISSIONS = ['agencies:manage', 'users:manage', 'tokens:manage', 'audit:read', 'personal-data:read', 'aggregates:read', 'subject-access:export'] as const;
+export const PERMISSIONS = [
+  'agencies:manage',
+  'users:manage',
+  'tokens:manage',
+  'audit:read',
+  'personal-data:read',
+  'aggregates:read',
+  'subject-access:export',
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const CASEWORK: Permission[] = ['personal-data:read', 'aggregates:read'];
