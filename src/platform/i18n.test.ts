@@ -17,6 +17,12 @@ describe('i18n', () => {
     assert.equal(translate('en', 'no.such.key'), '[missing text: no.such.key]');
   });
 
+  it('uses the singular message for a count of one, where there is one', () => {
+    assert.equal(translate('en', 'search.resultsHeading', { count: 1 }), '1 matching person');
+    assert.equal(translate('en', 'search.resultsHeading', { count: 2 }), '2 matching people');
+    assert.equal(translate('en', 'search.resultsHeading', { count: 0 }), '0 matching people');
+  });
+
   it('has every message key that templates and code use', () => {
     const missing: string[] = [];
     for (const file of files('src', ['.njk', '.ts'])) {

@@ -17,9 +17,13 @@ function catalogue(locale: Locale): Messages {
   return messages;
 }
 
-/** Looks up a message and fills {placeholders}. A missing key is a bug, so it shows itself rather than failing silently. */
+/**
+ * Looks up a message and fills {placeholders}. With a count of 1, a "<key>.one" message is used when there is one
+ * ("1 matching person", not "1 matching people"). A missing key is a bug, so it shows itself rather than failing silently.
+ */
 export function translate(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
-  const template = catalogue(locale)[key];
+  const messages = catalogue(locale);
+  const template = (Number(params.count) === 1 ? messages[`${key}.one`] : undefined) ?? messages[key];
   if (template === undefined) return `[missing text: ${key}]`;
   return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
 }

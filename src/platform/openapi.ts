@@ -16,9 +16,31 @@ const problemSchema = {
   },
 };
 
-function toSchema(schema: z.ZodType, io: 'input' | 'output') {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
-  return rest;
+type Components = Record<string, unknown>;
+
+/** zod names a schema given .meta({ id }) in $defs; in OpenAPI it is a component, referred to from the whole document. */
+function componentRefs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(componentRefs);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [
+      key,
+      key === '$ref' && typeof v === 'string' ? v.replace(/^#\/\$defs\//, '#/components/schemas/') : componentRefs(v),
+    ]),
+  );
+}
+
+function toSchema(schema: z.ZodType, io: 'input' | 'output', components: Components) {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const { $schema: _ignored, $defs, ...rest } = json as { $schema?: unknown; $defs?: Record<string, unknown> };
+  for (const [name, definition] of Object.entries($defs ?? {})) {
+    const component = componentRefs(definition);
+    if (name in components && JSON.stringify(components[name]) !== JSON.stringify(component)) {
+      throw new Error(`Two different schemas are named ${name}: give a request body and a response their own ids`);
+    }
+    components[name] = component;
+  }
+  return componentRefs(rest);
 }
 
 /** Express ":id" paths in OpenAPI "{id}" form. */
@@ -29,6 +51,7 @@ function openApiPath(url: string): string {
 /** The OpenAPI 3.1 document, generated from the zod schemas the API routes validate and answer with. */
 export function buildOpenApi(app: FastifyInstance) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const components: Components = {};
   for (const route of app.apiRoutes) {
     const parameters: unknown[] = [];
     for (const [location, schema] of [
@@ -36,7 +59,7 @@ export function buildOpenApi(app: FastifyInstance) {
       ['query', route.query],
     ] as const) {
       if (!schema) continue;
-      const json = toSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+      const json = toSchema(schema, 'input', components) as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, property] of Object.entries(json.properties ?? {})) {
         parameters.push({ name, in: location, required: location === 'path' || (json.required ?? []).includes(name), schema: property });
       }
@@ -48,15 +71,17 @@ export function buildOpenApi(app: FastifyInstance) {
       security: [{ bearer: [route.scope] }],
       'x-required-scope': route.scope,
       ...(parameters.length ? { parameters } : {}),
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } } } : {}),
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input', components) } } } } : {}),
       responses: {
         [String(route.response.status)]: {
           description: route.response.description,
-          content: { 'application/json': { schema: toSchema(route.response.schema, 'output') } },
+          content: { 'application/json': { schema: toSchema(route.response.schema, 'output', components) } },
         },
         '400': problem('The request is not valid; errors lists each problem'),
         '401': problem('No valid bearer token'),
         '403': problem('The token lacks the required scope'),
+        ...(route.params ? { '404': problem('No such record, or none the token’s agency may see') } : {}),
+        ...(route.method === 'PATCH' ? { '409': problem('The record has changed since the version sent (code edit_conflict)') } : {}),
       },
     };
   }
@@ -72,7 +97,7 @@ export function buildOpenApi(app: FastifyInstance) {
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An agency API token (hbr_…)' } },
-      schemas: { Problem: problemSchema },
+      schemas: { Problem: problemSchema, ...components },
     },
   };
 }

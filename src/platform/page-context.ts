@@ -8,6 +8,7 @@ type NavItem = { href: string; key: string; permission: Permission | 'signed-in'
 /** Service navigation: each user sees only what their roles allow. */
 const NAVIGATION: NavItem[] = [
   { href: '/', key: 'nav.home', permission: 'signed-in' },
+  { href: '/people/search', key: 'nav.search', permission: 'personal-data:read' },
   { href: '/people', key: 'nav.people', permission: 'personal-data:read' },
   { href: '/cases', key: 'nav.cases', permission: 'personal-data:read' },
   { href: '/admin/agencies', key: 'nav.agencies', permission: 'agencies:manage' },
@@ -19,11 +20,11 @@ function navigationFor(request: FastifyRequest) {
   const principal = request.principal;
   if (!principal || principal.kind !== 'user') return [];
   const path = request.url.split('?')[0] ?? '/';
-  return NAVIGATION.filter((item) => item.permission === 'signed-in' || principal.permissions.has(item.permission)).map((item) => ({
-    href: item.href,
-    text: translate('en', item.key),
-    active: item.href === '/' ? path === '/' : path.startsWith(item.href),
-  }));
+  const items = NAVIGATION.filter((item) => item.permission === 'signed-in' || principal.permissions.has(item.permission));
+  // The most specific item under which this page sits is the current one ("/people/search" over "/people").
+  const matches = (href: string) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));
+  const current = items.filter((item) => matches(item.href)).sort((a, b) => b.href.length - a.href.length)[0];
+  return items.map((item) => ({ href: item.href, text: translate('en', item.key), active: item === current }));
 }
 
 /** Renders a page with what every layout needs; reads and clears the session's flash (errors and typed values). */

@@ -10,6 +10,7 @@ export const PERMISSIONS = [
   'personal-data:read',
   'aggregates:read',
   'subject-access:export',
+  'people:merge',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -17,7 +18,8 @@ const CASEWORK: Permission[] = ['personal-data:read', 'aggregates:read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['agencies:manage', 'users:manage', 'tokens:manage', 'audit:read', 'subject-access:export'],
-  coordinator: CASEWORK,
+  // Merging two records of one person is a data-quality task for the MARAC coordinator, who sees across agencies.
+  coordinator: [...CASEWORK, 'people:merge'],
   chair: CASEWORK,
   idva: CASEWORK,
   agency_rep: CASEWORK,
@@ -44,4 +46,4 @@ export function isRole(value: string): value is Role {
 }
 
 /** Scopes an agency's API token can carry ("*" grants all). Each module adds the scopes its API uses. */
-export const API_SCOPES = ['agencies:read'] as const;
+export const API_SCOPES = ['agencies:read', 'people:read', 'people:write', 'cases:read', 'cases:write'] as const;

@@ -44,6 +44,8 @@ export type ApiRoute<B = unknown, Q = unknown, P = unknown> = {
   scope: string;
   audit: string;
   personalData?: boolean;
+  /** The kind of record a ":id" in the URL names, so its audit event records which record was touched. */
+  subjectType?: string;
   summary: string;
   tags: string[];
   body?: Schema<B>;
@@ -53,11 +55,12 @@ export type ApiRoute<B = unknown, Q = unknown, P = unknown> = {
   handler: (ctx: PageContext<B, Q, P> & { principal: TokenPrincipal }) => Promise<unknown>;
 };
 
-export function zodFieldErrors(error: z.ZodError): FieldError[] {
+/** One error per field; a form's field is the path's first part (roles.2 is roles), JSON's the whole path (victim.givenName). */
+export function zodFieldErrors(error: z.ZodError, nested = false): FieldError[] {
   const seen = new Set<string>();
   const list: FieldError[] = [];
   for (const issue of error.issues) {
-    const field = issue.path.length ? String(issue.path[0]) : 'form'; // roles.2 is the roles field
+    const field = issue.path.length ? (nested ? issue.path.map(String).join('.') : String(issue.path[0])) : 'form';
     if (seen.has(field)) continue; // one message per field, as the GOV.UK pattern shows
     seen.add(field);
     list.push({ field, message: issue.message });
@@ -74,10 +77,10 @@ export function storable<T>(value: T): T {
   return value;
 }
 
-function parseOrThrow<T>(schema: Schema<T> | undefined, value: unknown): T {
+function parseOrThrow<T>(schema: Schema<T> | undefined, value: unknown, nested = false): T {
   if (!schema) return undefined as T;
   const result = schema.safeParse(value ?? {});
-  if (!result.success) throw errors.validation(zodFieldErrors(result.error));
+  if (!result.success) throw errors.validation(zodFieldErrors(result.error, nested));
   return result.data;
 }
 
@@ -192,9 +195,11 @@ export function api<B, Q, P>(app: FastifyInstance, route: ApiRoute<B, Q, P>): vo
       const principal = request.principal;
       if (!principal || principal.kind !== 'token') throw errors.unauthenticated();
       if (!hasScope(principal, route.scope)) throw errors.forbidden();
-      const params = parseOrThrow(route.params, storable(request.params));
-      const query = parseOrThrow(route.query, storable(request.query));
-      const body = parseOrThrow(route.body, storable(request.body));
+      const params = parseOrThrow(route.params, storable(request.params), true);
+      const id = (params as { id?: unknown } | undefined)?.id;
+      if (route.subjectType && typeof id === 'string') Object.assign(request.audit, { subjectType: route.subjectType, subjectId: id });
+      const query = parseOrThrow(route.query, storable(request.query), true);
+      const body = parseOrThrow(route.body, storable(request.body), true);
       const result = await route.handler({ request, reply, body, query, params, principal });
       reply.code(route.response.status);
       return result;

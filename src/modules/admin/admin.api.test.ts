@@ -45,8 +45,8 @@ describe('GET /api/v1/agencies', () => {
     const narrow = await createApiToken(t.database, systemActor(t.partnershipId, 'test'), { agencyCode: 'HOUSING', scopes: ['agencies:read'], name: 'narrow' });
     assert.equal((await get(`Bearer ${narrow.token}`)).statusCode, 200);
     await assert.rejects(
-      createApiToken(t.database, systemActor(t.partnershipId, 'test'), { agencyCode: 'HOUSING', scopes: ['cases:write'], name: 'bad' }),
-      (error: { fieldErrors?: { message: string }[] }) => /Unknown scope\(s\): cases:write/.test(error.fieldErrors?.[0]?.message ?? ''),
+      createApiToken(t.database, systemActor(t.partnershipId, 'test'), { agencyCode: 'HOUSING', scopes: ['cases:delete'], name: 'bad' }),
+      (error: { fieldErrors?: { message: string }[] }) => /Unknown scope\(s\): cases:delete/.test(error.fieldErrors?.[0]?.message ?? ''),
     );
   });
 
@@ -71,7 +71,8 @@ describe('GET /api/v1/agencies', () => {
     const operation = doc.paths['/api/v1/agencies'].get;
     assert.equal(operation['x-required-scope'], 'agencies:read');
     const schema = operation.responses['200'].content['application/json'].schema;
-    assert.ok(JSON.stringify(schema).includes('informationSharingAgreement'), 'the response schema comes from zod');
+    assert.deepEqual(schema, { $ref: '#/components/schemas/AgencyList' }, 'a schema named with .meta({ id }) is a component');
+    assert.ok(JSON.stringify(doc.components.schemas.Agency).includes('informationSharingAgreement'), 'the response schema comes from zod');
     assert.ok(operation.responses['401']);
   });
 });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { registerCaseRoutes } from './case.routes.js';
+import { registerPeopleApi } from './people.api.js';
 import { registerPersonRoutes } from './person.routes.js';
 import { registerSearchRoutes } from './search.routes.js';
 import { registerSubjectAccessRoutes } from './subject-access.routes.js';
@@ -10,4 +11,5 @@ export function registerPeopleModule(app: FastifyInstance): void {
   registerSubjectAccessRoutes(app);
   registerPersonRoutes(app);
   registerCaseRoutes(app);
+  registerPeopleApi(app);
 }

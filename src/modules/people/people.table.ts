@@ -140,6 +140,19 @@ export interface RecordHistoryTable {
   old_row: Record<string, unknown>;
 }
 
+/** One merge of a person's record into another; `moved` is a MergeMoved (person.merge.schemas.ts). */
+export interface PersonMergesTable {
+  partnership_id: string;
+  id: Generated<string>;
+  survivor_id: string;
+  merged_id: string;
+  moved: ColumnType<unknown, string, never>;
+  merged_by: string | null;
+  merged_at: CreatedAt;
+  reversed_at: Date | null;
+  reversed_by: string | null;
+}
+
 export interface PeopleTables {
   people: PeopleTable;
   person_names: PersonNamesTable;
@@ -150,4 +163,5 @@ export interface PeopleTables {
   case_agencies: CaseAgenciesTable;
   restrictions: RestrictionsTable;
   record_history: RecordHistoryTable;
+  person_merges: PersonMergesTable;
 }

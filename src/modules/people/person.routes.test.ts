@@ -181,7 +181,8 @@ describe('person record', () => {
     const neither = await practitioner.submit(
       '/people/new',
       '/people',
-      fullPersonForm({ 'dateOfBirth-day': '', 'dateOfBirth-month': '', 'dateOfBirth-year': '' }),
+      // The same name as the first test's person: answer the duplicates question as its page would.
+      fullPersonForm({ 'dateOfBirth-day': '', 'dateOfBirth-month': '', 'dateOfBirth-year': '', duplicates: 'new' }),
     );
     assert.match(String(neither.headers.location), /^\/people\/[0-9a-f-]{36}$/, 'neither a date of birth nor an age is allowed');
     const estimated = await practitioner.submit('/people/new', '/people', {

@@ -1,11 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HarbourError } from '../../platform/errors.js';
 import { renderPage } from '../../platform/page-context.js';
 import { actorFor } from '../../platform/request-context.js';
 import { page, requireUser } from '../../platform/routes.js';
 import { registerPersonContactRoutes } from './person.contacts.routes.js';
+import { offerDuplicates } from './person.duplicates.routes.js';
+import { newPersonForm } from './person.duplicates.schemas.js';
+import { mergeSection, registerPersonMergeRoutes, renderMergedRecord } from './person.merge.routes.js';
 import { personFormItems, personFormValues, presentListRow, presentPerson, primaryName } from './person.presenter.js';
 import { PAGE_SIZE } from './person.repository.js';
-import { idParams, listQuery, OTHER_NAME_SLOTS, personEditForm, personForm } from './person.schemas.js';
+import { idParams, listQuery, OTHER_NAME_SLOTS, personEditForm } from './person.schemas.js';
 import * as people from './person.service.js';
 
 const editUrl = (request: FastifyRequest) => `/people/${(request.params as { id: string }).id}/edit`;
@@ -74,10 +78,13 @@ export function registerPersonRoutes(app: FastifyInstance): void {
     url: '/people',
     access: 'personal-data:read',
     audit: 'person.create',
-    body: personForm,
+    // Before recording, it may show the records the user can see that are probably this person.
+    personalData: true,
+    body: newPersonForm,
     invalidRedirect: () => '/people/new',
     handler: async ({ request, reply, body }) => {
-      const id = await people.createPerson(deps, actorFor(request), body);
+      if (await offerDuplicates(deps, request, reply, body)) return reply;
+      const id = await people.createPerson(deps, actorFor(request), body.person, body.duplicates === 'new' ? { duplicatesShown: true } : undefined);
       await app.sessions.setFlash(request.session!.idHash, { notice: 'Person recorded' });
       return reply.redirect(`/people/${id}`, 303);
     },
@@ -92,8 +99,16 @@ export function registerPersonRoutes(app: FastifyInstance): void {
     personalData: true,
     params: idParams,
     handler: async ({ request, reply, params }) => {
-      const record = await people.personRecord(deps, requireUser(request), params.id);
-      return renderPage(request, reply, 'people/views/person-page.njk', { person: presentPerson(record) });
+      const viewer = requireUser(request);
+      let record: people.PersonRecord;
+      try {
+        record = await people.personRecord(deps, viewer, params.id);
+      } catch (error) {
+        // A merged record says where it went, to those who may see that record; to anyone else it is not found.
+        if (error instanceof HarbourError && error.code === 'not_found' && (await renderMergedRecord(deps, request, reply, params.id))) return reply;
+        throw error;
+      }
+      return renderPage(request, reply, 'people/views/person-page.njk', { person: presentPerson(record), merge: await mergeSection(deps, viewer, params.id) });
     },
   });
 
@@ -128,4 +143,5 @@ export function registerPersonRoutes(app: FastifyInstance): void {
   });
 
   registerPersonContactRoutes(app);
+  registerPersonMergeRoutes(app);
 }

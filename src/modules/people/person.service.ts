@@ -68,12 +68,13 @@ function columnsFor(form: PersonForm, existing?: repo.PersonRow): repo.PersonCol
 const nameSignature = (names: Pick<PersonName, 'kind' | 'givenName' | 'familyName' | 'isPrimary'>[]) =>
   JSON.stringify(names.map((n) => [n.isPrimary, n.kind, n.givenName, n.familyName]).sort());
 
-export async function createPerson(deps: PeopleDeps, actor: Actor, form: PersonForm): Promise<string> {
+/** `auditDetails` says how the person came to be recorded, e.g. after possible duplicates were shown. */
+export async function createPerson(deps: PeopleDeps, actor: Actor, form: PersonForm, auditDetails?: Record<string, unknown>): Promise<string> {
   const viewer = viewerOf(actor);
   return actingTransaction(deps.db, actor, async (trx) => {
     const owner = { partnershipId: viewer.partnershipId, agencyId: viewer.agencyId, userId: viewer.userId };
     const id = await repo.insertPerson(trx, owner, columnsFor(form), form.names);
-    await actor.record(trx, { action: 'person.create', outcome: 'success', subjectType: 'person', subjectId: id });
+    await actor.record(trx, { action: 'person.create', outcome: 'success', subjectType: 'person', subjectId: id, details: auditDetails });
     return id;
   });
 }

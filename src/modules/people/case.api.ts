@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { api } from '../../platform/routes.js';
+import { caseInput, caseListSchema, casePatch, caseSchema, casesQuery } from './case.api.schemas.js';
+import { createCase, listCases, readCase, updateCase } from './case.api.service.js';
+import { idParams } from './people.api.schemas.js';
+import { tokenViewer } from './people.api.token.js';
+
+/** /api/v1/cases: the cases the token's agency owns or shares, under the same rules as the case pages. */
+export function registerCaseApi(app: FastifyInstance): void {
+  const db = app.db;
+  const tags = ['Cases'];
+
+  api(app, {
+    method: 'GET',
+    url: '/api/v1/cases',
+    scope: 'cases:read',
+    audit: 'case.list',
+    personalData: true,
+    summary: 'List the cases the token’s agency may see, newest first',
+    tags,
+    query: casesQuery,
+    response: { status: 200, schema: caseListSchema, description: 'A page of cases' },
+    handler: async ({ principal, query }) => listCases(db, tokenViewer(principal, 'cases:read'), query),
+  });
+
+  api(app, {
+    method: 'POST',
+    url: '/api/v1/cases',
+    scope: 'cases:write',
+    audit: 'case.create',
+    personalData: true,
+    summary: 'Open a case, owned by the token’s agency, with its victim (someone on Harbour or a new person)',
+    tags,
+    body: caseInput,
+    response: { status: 201, schema: caseSchema, description: 'The case as opened' },
+    handler: async ({ request, reply, body }) => {
+      const opened = await createCase(db, request, body);
+      reply.header('location', `/api/v1/cases/${opened.id}`);
+      return opened;
+    },
+  });
+
+  api(app, {
+    method: 'GET',
+    url: '/api/v1/cases/:id',
+    subjectType: 'case',
+    scope: 'cases:read',
+    audit: 'case.view',
+    personalData: true,
+    summary: 'Read a case, with its people and the agencies it is shared with',
+    tags,
+    params: idParams,
+    response: { status: 200, schema: caseSchema, description: 'The case' },
+    handler: async ({ principal, params }) => readCase(db, tokenViewer(principal, 'cases:read'), params.id),
+  });
+
+  api(app, {
+    method: 'PATCH',
+    url: '/api/v1/cases/:id',
+    subjectType: 'case',
+    scope: 'cases:write',
+    audit: 'case.update',
+    personalData: true,
+    summary: 'Change a case’s status, closing date or flags (only the fields sent), if unchanged since the version read',
+    tags,
+    params: idParams,
+    body: casePatch,
+    response: { status: 200, schema: caseSchema, description: 'The case as changed' },
+    handler: async ({ request, params, body }) => updateCase(db, request, params.id, body),
+  });
+}
