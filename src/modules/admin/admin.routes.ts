@@ -3,6 +3,7 @@ import { errors } from '../../platform/errors.js';
 import { createMailer } from '../../platform/mail.js';
 import { translate } from '../../platform/i18n.js';
 import { renderPage } from '../../platform/page-context.js';
+import { pagination } from '../../platform/pagination.js';
 import { ROLES } from '../../platform/permissions.js';
 import { actorFor } from '../../platform/request-context.js';
 import { page, requireUser } from '../../platform/routes.js';
@@ -138,20 +139,11 @@ export function registerAdminModule(app: FastifyInstance): void {
         repo.listUsers(app.db, partnershipId, { page: query.page, agencyId: query.agency }),
         repo.listAgencies(app.db, partnershipId),
       ]);
-      const pages = Math.max(1, Math.ceil(total / repo.PAGE_SIZE));
-      const link = (n: number) => `/admin/users?page=${n}${query.agency ? `&agency=${query.agency}` : ''}`;
       return renderPage(request, reply, 'admin/views/users.njk', {
         users: rows.map(presentUser),
         total,
         agencyItems: [{ value: '', text: 'All agencies' }, ...agencies.map((a) => ({ value: a.id, text: a.name, selected: a.id === query.agency }))],
-        pagination:
-          pages > 1
-            ? {
-                previous: query.page > 1 ? { href: link(query.page - 1) } : undefined,
-                next: query.page < pages ? { href: link(query.page + 1) } : undefined,
-                items: Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: link(i + 1), current: i + 1 === query.page })),
-              }
-            : null,
+        pagination: pagination('/admin/users', { agency: query.agency }, query.page, total, repo.PAGE_SIZE),
       });
     },
   });

@@ -39,20 +39,10 @@ import { listAgencies } from './restriction.repository.js';
 import { presentRestriction, restrictionPanel } from './restriction.presenter.js';
 import { registerRestrictionRoutes } from './restriction.routes.js';
 import { restrictionsFor } from './restriction.service.js';
+import { pagination } from '../../platform/pagination.js';
 
 const caseUrl = (request: FastifyRequest) => `/cases/${(request.params as { id: string }).id}`;
 const UUID = /^[0-9a-f-]{36}$/i;
-
-/** GOV.UK pagination for ?page=n, keeping the other filters. */
-function pagination(base: string, filters: Record<string, string | undefined>, current: number, pages: number) {
-  if (pages <= 1) return null;
-  const link = (n: number) => `${base}?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), page: String(n) })}`;
-  return {
-    previous: current > 1 ? { href: link(current - 1) } : undefined,
-    next: current < pages ? { href: link(current + 1) } : undefined,
-    items: Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: link(i + 1), current: i + 1 === current })),
-  };
-}
 
 export function registerCaseRoutes(app: FastifyInstance): void {
   const db = app.db;
@@ -82,7 +72,7 @@ export function registerCaseRoutes(app: FastifyInstance): void {
         cases: rows.map(presentCaseListRow),
         total,
         statusItems: statusItems.map((item) => ({ ...item, selected: item.value === (query.status ?? '') })),
-        pagination: pagination('/cases', { status: query.status }, query.page, Math.ceil(total / repo.PAGE_SIZE)),
+        pagination: pagination('/cases', { status: query.status }, query.page, total, repo.PAGE_SIZE),
       });
     },
   });

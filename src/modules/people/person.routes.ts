@@ -11,6 +11,7 @@ import { personFormItems, personFormValues, presentListRow, presentPerson, prima
 import { PAGE_SIZE } from './person.repository.js';
 import { idParams, listQuery, OTHER_NAME_SLOTS, personEditForm } from './person.schemas.js';
 import * as people from './person.service.js';
+import { pagination } from '../../platform/pagination.js';
 
 const editUrl = (request: FastifyRequest) => `/people/${(request.params as { id: string }).id}/edit`;
 
@@ -48,19 +49,10 @@ export function registerPersonRoutes(app: FastifyInstance): void {
     query: listQuery,
     handler: async ({ request, reply, query }) => {
       const { rows, total } = await people.listPeople(deps, requireUser(request), query.page);
-      const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-      const link = (n: number) => `/people?page=${n}`;
       return renderPage(request, reply, 'people/views/person-list.njk', {
         people: rows.map(presentListRow),
         total,
-        pagination:
-          pages > 1
-            ? {
-                previous: query.page > 1 ? { href: link(query.page - 1) } : undefined,
-                next: query.page < pages ? { href: link(query.page + 1) } : undefined,
-                items: Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: link(i + 1), current: i + 1 === query.page })),
-              }
-            : null,
+        pagination: pagination('/people', {}, query.page, total, PAGE_SIZE),
       });
     },
   });
