@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { PeopleTables } from '../modules/people/people.table.js';
 import type { PlatformTables } from '../platform/platform.tables.js';
+import { viewerPool } from './viewer.js';
 
 /** The whole schema, one interface per module merged here. */
 export interface Database extends PlatformTables, PeopleTables {}
@@ -49,7 +50,7 @@ export function createDatabase(connectionString: string, poolSize = 10): Databas
     usePreparedStatements(client);
   });
   pool.on('error', () => undefined); // a dropped idle connection is replaced on next use
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: viewerPool(pool) }) });
   return {
     db,
     pool,

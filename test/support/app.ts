@@ -19,12 +19,16 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
-/** A real app on a fresh copy of the migrated database, with the demo partnership's agencies and users. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * A real app on a fresh copy of the migrated database, with the demo partnership's agencies and users.
+ * `extraRoutes` registers test-only routes (declared with page() or api() like any other) before the app starts.
+ */
+export async function createTestApp(env: Record<string, string> = {}, extraRoutes?: (app: FastifyInstance) => void): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = testConfig(env);
   const partnershipId = await seedAdminDemo(database.db, config.partnershipName);
   const app = await buildApp({ config, db: database.db, logger: false });
+  extraRoutes?.(app);
   await app.ready();
   return {
     app,

@@ -66,6 +66,17 @@ export function contacts(db: DbOrTx, partnershipId: string, personId: string) {
     .execute();
 }
 
+/** How many cases the person is in, visible or not. */
+export async function caseCount(db: DbOrTx, partnershipId: string, personId: string): Promise<number> {
+  const row = await db
+    .selectFrom('case_people')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('partnership_id', '=', partnershipId)
+    .where('person_id', '=', personId)
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
 /** The cases the person is in, with everyone else in them by role only. */
 export function cases(db: DbOrTx, partnershipId: string, personId: string) {
   return sql<{
