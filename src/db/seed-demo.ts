@@ -2,6 +2,7 @@ import type { Db } from './database.js';
 import { seedAdminDemo } from '../modules/admin/admin.demo.js';
 import { seedCasesDemo } from '../modules/people/case.demo.js';
 import { seedPeopleDemo } from '../modules/people/person.demo.js';
+import { seedRiskDemo } from '../modules/risk/risk.demo.js';
 
 /** Loads the demo partnership into an empty database; each module adds its part. Returns false if data exists. */
 export async function seedDemo(db: Db, partnershipName: string): Promise<boolean> {
@@ -10,5 +11,6 @@ export async function seedDemo(db: Db, partnershipName: string): Promise<boolean
   const partnershipId = await seedAdminDemo(db, partnershipName);
   await seedPeopleDemo(db, partnershipId);
   await seedCasesDemo(db, partnershipId);
+  await seedRiskDemo(db, partnershipId);
   return true;
 }
