@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isoDate, version } from './people.api.schemas.js';
-import { CASE_FLAGS, CASE_STATUSES, CHILD_LIVES_WITH } from './case.schemas.js';
+import { idParams, isoDate, version } from './people.api.schemas.js';
+import { CASE_FLAGS, CASE_STATUSES, CHILD_LIVES_WITH, CHILD_RELATIONSHIPS, PERPETRATOR_RELATIONSHIPS } from './case.schemas.js';
 
 /**
  * The JSON shapes of /api/v1/cases. As for people, bodies are checked here for their JSON types; the rules are the
@@ -9,17 +9,20 @@ import { CASE_FLAGS, CASE_STATUSES, CHILD_LIVES_WITH } from './case.schemas.js';
 
 const flags = z.array(z.enum(CASE_FLAGS)).describe('Flags for the case; sending the list replaces it');
 
+/** Someone on Harbour, or a new person recorded by the token's agency, as the case forms take them. */
+const personChoice = z.object({
+  personId: z.string().optional().meta({ format: 'uuid', description: 'Someone already on Harbour whom the token’s agency may see' }),
+  givenName: z.string().optional(),
+  familyName: z.string().optional(),
+  dateOfBirth: isoDate('Date of birth').nullable().optional(),
+  estimatedAge: z.number().nullable().optional().describe('Whole years, when the date of birth is not known'),
+});
+
+export type PersonChoiceJson = z.infer<typeof personChoice>;
+
 export const caseInput = z
   .object({
-    victim: z
-      .object({
-        personId: z.string().optional().meta({ format: 'uuid', description: 'Someone already on Harbour whom the token’s agency may see' }),
-        givenName: z.string().optional(),
-        familyName: z.string().optional(),
-        dateOfBirth: isoDate('Date of birth').nullable().optional(),
-        estimatedAge: z.number().nullable().optional().describe('Whole years, when the date of birth is not known'),
-      })
-      .describe('Either personId, or a new person’s givenName, familyName and dateOfBirth (or estimatedAge): not both'),
+    victim: personChoice.describe('Either personId, or a new person’s givenName, familyName and dateOfBirth (or estimatedAge): not both'),
     openedOn: isoDate('Date the case was opened'),
     flags: flags.optional(),
   })
@@ -33,6 +36,29 @@ export const casePatch = z
     flags: flags.optional(),
   })
   .meta({ id: 'CasePatch', description: 'Changes to a case: only the fields sent change' });
+
+export const casePersonInput = z
+  .object({
+    role: z.enum(['perpetrator', 'child', 'household_member'], { error: 'role must be perpetrator, child or household_member' }),
+    person: personChoice.describe(
+      'Either personId, or a new person’s givenName and familyName, with dateOfBirth or estimatedAge (required for a child, who must be under 18 on the date the case was opened)',
+    ),
+    relationship: z
+      .string()
+      .nullable()
+      .optional()
+      .describe(`A perpetrator’s connection to the victim, required: one of ${PERPETRATOR_RELATIONSHIPS.join(', ')}. A household member’s, in words.`),
+    relationshipsToAdults: z
+      .record(z.string(), z.enum(CHILD_RELATIONSHIPS))
+      .optional()
+      .describe('A child’s relationship to adults on the case (the victim and perpetrators), by their person id'),
+    livesWith: z.enum(CHILD_LIVES_WITH).nullable().optional().describe('Where a child lives; required for a child'),
+  })
+  .meta({ id: 'CasePersonInput', description: 'A perpetrator, child or household member to add to the case' });
+
+export type CasePersonJson = z.infer<typeof casePersonInput>;
+
+export const casePersonParams = idParams.extend({ personId: z.uuid({ error: 'personId must be a UUID' }) });
 
 export type CaseJson = z.infer<typeof caseInput>;
 export type CasePatchJson = z.infer<typeof casePatch>;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { api } from '../../platform/routes.js';
-import { caseInput, caseListSchema, casePatch, caseSchema, casesQuery } from './case.api.schemas.js';
-import { createCase, listCases, readCase, updateCase } from './case.api.service.js';
+import { caseInput, caseListSchema, casePatch, casePersonInput, casePersonParams, caseSchema, casesQuery } from './case.api.schemas.js';
+import { addPersonToCase, createCase, listCases, readCase, removePersonFromCase, updateCase } from './case.api.service.js';
 import { idParams } from './people.api.schemas.js';
 import { tokenViewer } from './people.api.token.js';
 
@@ -67,5 +67,38 @@ export function registerCaseApi(app: FastifyInstance): void {
     body: casePatch,
     response: { status: 200, schema: caseSchema, description: 'The case as changed' },
     handler: async ({ request, params, body }) => updateCase(db, request, params.id, body),
+  });
+
+  api(app, {
+    method: 'POST',
+    url: '/api/v1/cases/:id/people',
+    subjectType: 'case',
+    scope: 'cases:write',
+    audit: 'case.person.add',
+    personalData: true,
+    summary: 'Add a perpetrator, child or household member to a case (someone on Harbour or a new person), under the case page’s rules',
+    tags,
+    params: idParams,
+    body: casePersonInput,
+    response: { status: 201, schema: caseSchema, description: 'The case with the person added; Location names them on the case' },
+    handler: async ({ request, reply, params, body }) => {
+      const added = await addPersonToCase(db, request, params.id, body);
+      reply.header('location', `/api/v1/cases/${params.id}/people/${added.personId}`);
+      return added.case;
+    },
+  });
+
+  api(app, {
+    method: 'DELETE',
+    url: '/api/v1/cases/:id/people/:personId',
+    subjectType: 'case',
+    scope: 'cases:write',
+    audit: 'case.person.remove',
+    personalData: true,
+    summary: 'Take a perpetrator, child or household member off a case (the victim stays); their person record stays',
+    tags,
+    params: casePersonParams,
+    response: { status: 200, schema: caseSchema, description: 'The case without them' },
+    handler: async ({ request, params }) => removePersonFromCase(db, request, params.id, params.personId),
   });
 }

@@ -4,7 +4,7 @@ import { londonToday } from '../../platform/format.js';
 import type { UserPrincipal } from '../../platform/principal.js';
 import type { Actor } from '../../platform/request-context.js';
 import { actingTransaction } from '../../platform/transactions.js';
-import { caseErrors } from './case.errors.js';
+import { caseErrors, ruleBroken } from './case.errors.js';
 import { mayManageSharing } from './case.policy.js';
 import * as repo from './case.repository.js';
 import {
@@ -150,6 +150,36 @@ export async function addPersonToCase(db: Db, actor: Actor, caseId: string, add:
     }
     await actor.record(trx, { action: 'case.person.add', outcome: 'success', subjectType: 'case', subjectId: caseId, details: { personId, role: add.role } });
     return personId;
+  });
+}
+
+/**
+ * Takes a perpetrator, child or household member off a case (recorded on the wrong case, or not part of it after
+ * all); their person record stays. A case is its victim's, so the victim stays. Anyone who may add people to the
+ * case may take them off, but only people they may see on it: anyone else is not found. A child's relationship to
+ * an adult taken off is kept with the child but no longer shown, as for any adult not on the case.
+ */
+export async function removePersonFromCase(db: Db, actor: Actor, caseId: string, personId: string): Promise<void> {
+  const viewer = viewerOf(actor);
+  await actingTransaction(db, actor, async (trx) => {
+    await findCase(trx, viewer, caseId);
+    const onCase = (await repo.listCasePeople(trx, viewer, caseId)).find((p) => p.id === personId);
+    if (!onCase) throw errors.notFound('Person');
+    if (onCase.role === 'victim') throw ruleBroken('victim_not_removable', 'personId', 'The victim cannot be taken off their case. Close the case instead.');
+    // Inline until case.repository.ts gains deleteCasePerson: repositories hold the SQL.
+    await trx
+      .deleteFrom('case_people')
+      .where('partnership_id', '=', viewer.partnershipId)
+      .where('case_id', '=', caseId)
+      .where('person_id', '=', personId)
+      .execute();
+    await actor.record(trx, {
+      action: 'case.person.remove',
+      outcome: 'success',
+      subjectType: 'case',
+      subjectId: caseId,
+      details: { personId, role: onCase.role },
+    });
   });
 }
 

@@ -1,42 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createTestApp, type TestApp } from '../../../test/support/app.js';
+import { describe, it } from 'node:test';
 import { insertCase, insertPerson } from '../../../test/support/people.js';
-import { systemActor } from '../../platform/request-context.js';
-import { createApiToken } from '../admin/admin.service.js';
 import { caseListSchema, caseSchema } from './case.api.schemas.js';
-
-type Json = Record<string, any>;
+import { apiTestApp, MISSING_ID } from './people.api.test-support.js';
 
 /** /api/v1/cases on a real database: the case forms' rules, the case pages' access rules and audit. */
 describe('/api/v1/cases', () => {
-  let t: TestApp;
-  const tokens = {} as Record<'police' | 'policeRead' | 'housing' | 'peopleOnly', { token: string; id: string }>;
-  const db = () => t.database.db;
-
-  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, token?: string, payload?: unknown) =>
-    t.app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload !== undefined ? { payload: payload as Json } : {}) });
-  const problem = (response: { statusCode: number; headers: Record<string, unknown>; json(): Json }, status: number) => {
-    assert.equal(response.statusCode, status, JSON.stringify(response.json()));
-    assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
-    return response.json();
-  };
-  const fields = (body: Json) => Object.fromEntries((body.errors as { field: string; message: string }[]).map((e) => [e.field, e.message]));
-  const events = (action: string) => db().selectFrom('audit_events').selectAll().where('action', '=', action).orderBy('seq').execute();
-
-  before(async () => {
-    t = await createTestApp();
-    const actor = systemActor(t.partnershipId, 'test');
-    const token = (agencyCode: string, scopes: string[]) => createApiToken(t.database, actor, { agencyCode, scopes, name: scopes.join(' ') });
-    tokens.police = await token('POLICE', ['cases:read', 'cases:write']);
-    tokens.policeRead = await token('POLICE', ['cases:read']);
-    tokens.housing = await token('HOUSING', ['*']);
-    tokens.peopleOnly = await token('POLICE', ['people:read', 'people:write']);
+  const api = apiTestApp({
+    police: { agency: 'POLICE', scopes: ['cases:read', 'cases:write'] },
+    policeRead: { agency: 'POLICE', scopes: ['cases:read'] },
+    housing: { agency: 'HOUSING', scopes: ['*'] },
+    peopleOnly: { agency: 'POLICE', scopes: ['people:read', 'people:write'] },
   });
-  after(() => t.close());
+  const { tokens, call, problem, fields, events, db } = api;
 
   it('answers 401 without a token and 403 without the scope', async () => {
-    const id = '7d1e3a52-8f0b-4c55-9a1d-2f4b6c8e0a11';
+    const id = MISSING_ID;
     for (const [method, url] of [
       ['GET', '/api/v1/cases'],
       ['POST', '/api/v1/cases'],
@@ -75,12 +54,12 @@ describe('/api/v1/cases', () => {
     const read = await call('GET', `/api/v1/cases/${caseId}`, tokens.policeRead.token);
     assert.deepEqual(caseSchema.parse(read.json()), opened);
 
-    const [created] = (await events('case.create')).filter((e) => e.subject_id === caseId);
+    const [created] = await events('case.create', caseId);
     assert.equal(created?.api_token_id, tokens.police.id);
     assert.equal(created?.user_id, null);
-    const [person] = (await events('person.create')).filter((e) => e.subject_id === victimId);
+    const [person] = await events('person.create', victimId);
     assert.equal(person?.api_token_id, tokens.police.id);
-    const [view] = (await events('case.view')).filter((e) => e.subject_id === caseId);
+    const [view] = await events('case.view', caseId);
     assert.equal(view?.api_token_id, tokens.policeRead.id);
   });
 
@@ -88,7 +67,7 @@ describe('/api/v1/cases', () => {
     const again = await call('POST', '/api/v1/cases', tokens.police.token, { victim: { personId: victimId }, openedOn: '2025-07-01' });
     assert.equal(again.statusCode, 201, again.body);
     assert.equal(caseSchema.parse(again.json()).people[0]!.id, victimId);
-    const theirs = await insertPerson(db(), t.partnershipId, { agency: 'HOUSING', given: 'Ines', family: 'Carvalho', dob: '1980-01-01' });
+    const theirs = await insertPerson(db(), api.partnershipId(), { agency: 'HOUSING', given: 'Ines', family: 'Carvalho', dob: '1980-01-01' });
     const hidden = problem(await call('POST', '/api/v1/cases', tokens.police.token, { victim: { personId: theirs }, openedOn: '2025-07-01' }), 400);
     assert.equal(hidden.code, 'person_not_found');
     assert.deepEqual(Object.keys(fields(hidden)), ['victim.personId']);
@@ -116,7 +95,7 @@ describe('/api/v1/cases', () => {
     const body = caseSchema.parse(closed.json());
     assert.deepEqual([body.status, body.closedOn, body.version], ['closed', '2025-09-30', 2]);
     assert.deepEqual(body.flags, ['stalking', 'pregnancy'], 'flags not sent are kept');
-    const [update] = (await events('case.update')).filter((e) => e.subject_id === caseId);
+    const [update] = await events('case.update', caseId);
     assert.equal(update?.api_token_id, tokens.police.id);
 
     const stale = problem(await call('PATCH', `/api/v1/cases/${caseId}`, tokens.police.token, { version: 1, flags: [] }), 409);
@@ -143,21 +122,17 @@ describe('/api/v1/cases', () => {
     assert.equal((await list(tokens.housing.token)).total, 0);
     assert.ok((await events('case.list')).some((e) => e.api_token_id === tokens.policeRead.id));
 
-    const missing = problem(await call('GET', '/api/v1/cases/7d1e3a52-8f0b-4c55-9a1d-2f4b6c8e0a11', tokens.housing.token), 404);
+    const missing = problem(await call('GET', `/api/v1/cases/${MISSING_ID}`, tokens.housing.token), 404);
     assert.equal(problem(await call('GET', `/api/v1/cases/${caseId}`, tokens.housing.token), 404).title, missing.title);
     assert.equal(problem(await call('PATCH', `/api/v1/cases/${caseId}`, tokens.housing.token, { version: 3, flags: [] }), 404).code, 'not_found');
     const denied = (await events('case.view')).find((e) => e.subject_id === caseId && e.api_token_id === tokens.housing.id);
     assert.equal(denied?.outcome, 'denied');
 
     // An IDVA case shared with POLICE is visible until POLICE is put on its "must not see" list.
-    const victim = await insertPerson(db(), t.partnershipId, { agency: 'IDVA', given: 'Rosa', family: 'Quint' });
-    const shared = await insertCase(db(), t.partnershipId, 'IDVA', [{ id: victim, role: 'victim' }], ['POLICE']);
+    const victim = await insertPerson(db(), api.partnershipId(), { agency: 'IDVA', given: 'Rosa', family: 'Quint' });
+    const shared = await insertCase(db(), api.partnershipId(), 'IDVA', [{ id: victim, role: 'victim' }], ['POLICE']);
     assert.equal((await call('GET', `/api/v1/cases/${shared}`, tokens.policeRead.token)).statusCode, 200);
-    const police = await db().selectFrom('agencies').select('id').where('code', '=', 'POLICE').executeTakeFirstOrThrow();
-    await db()
-      .insertInto('restrictions')
-      .values({ partnership_id: t.partnershipId, subject_type: 'case', subject_id: shared, blocked_agency_id: police.id, reason: 'test', created_by: null })
-      .execute();
+    await api.block('case', shared, { agency: 'POLICE' });
     assert.equal(problem(await call('GET', `/api/v1/cases/${shared}`, tokens.policeRead.token), 404).title, missing.title);
     assert.equal((await list(tokens.policeRead.token)).total, 2);
   });

@@ -52,11 +52,20 @@ export function personJsonField(field: string): string {
   return slot ? `otherNames.${Number(slot[1]) - 1}.${SLOT_PARTS[slot[2] as keyof typeof SLOT_PARTS]}` : field;
 }
 
-const VICTIM_FIELDS = new Set(['personId', 'givenName', 'familyName', 'dateOfBirth', 'estimatedAge']);
+const PERSON_CHOICE_FIELDS = new Set(['personId', 'givenName', 'familyName', 'dateOfBirth', 'estimatedAge']);
 
-/** A new case's victim fields are the form's person fields: personId → victim.personId. */
-export function caseJsonField(field: string): string {
-  return VICTIM_FIELDS.has(field) ? `victim.${field}` : field;
+/** A case form's person fields are one JSON object's: personId → victim.personId (or person.personId). */
+function personChoiceJsonField(object: string, field: string): string {
+  return PERSON_CHOICE_FIELDS.has(field) ? `${object}.${field}` : field;
+}
+
+/** A new case's victim. */
+export const caseJsonField = (field: string) => personChoiceJsonField('victim', field);
+
+/** A person added to a case; a child's relationship-<adult's id> is relationshipsToAdults.<adult's id>. */
+export function casePersonJsonField(field: string): string {
+  const adultId = /^relationship-(.+)$/.exec(field)?.[1];
+  return adultId ? `relationshipsToAdults.${adultId}` : personChoiceJsonField('person', field);
 }
 
 const renamed = (list: FieldError[], jsonField: (field: string) => string) => list.map((e) => ({ ...e, field: jsonField(e.field) }));

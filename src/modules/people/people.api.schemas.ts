@@ -14,17 +14,19 @@ const coded = (field: CodedField) =>
     .enum(codes(field), { error: `${field} must be one of: ${codes(field).join(', ')}` })
     .nullable()
     .optional();
-const text = (description?: string) => {
+export const text = (description?: string) => {
   const schema = z.string().nullable().optional();
   return description ? schema.describe(description) : schema;
 };
 export const isoDate = (label: string) => z.iso.date({ error: `${label} must be a real date in the form YYYY-MM-DD` });
 
-export const version = z
-  .int({ error: 'version must be the version of the record you read, a whole number' })
-  .min(1, 'version must be the version of the record you read, a whole number')
-  .max(2_147_483_647, 'version must be the version of the record you read, a whole number')
-  .describe('The version you read: the change is refused (409 edit_conflict) if the record has changed since');
+const VERSION_MESSAGE = 'version must be the version of the record you read, a whole number';
+const VERSION_DESCRIPTION = 'The version you read: the change is refused (409 edit_conflict) if the record has changed since';
+
+export const version = z.int({ error: VERSION_MESSAGE }).min(1, VERSION_MESSAGE).max(2_147_483_647, VERSION_MESSAGE).describe(VERSION_DESCRIPTION);
+
+/** A DELETE has no body, so the version read comes in the query string (?version=3). */
+export const versionQuery = z.object({ version: z.coerce.number({ error: VERSION_MESSAGE }).pipe(version).describe(VERSION_DESCRIPTION) });
 
 const personFields = {
   givenName: text('Legal given names; a person needs given names or a family name'),

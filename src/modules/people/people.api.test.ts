@@ -1,34 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createTestApp, type TestApp } from '../../../test/support/app.js';
+import { describe, it } from 'node:test';
 import { insertCase, insertPerson } from '../../../test/support/people.js';
-import { systemActor } from '../../platform/request-context.js';
-import { createApiToken } from '../admin/admin.service.js';
 import { personListSchema, personSchema } from './people.api.schemas.js';
-
-type Json = Record<string, any>;
+import { apiTestApp, MISSING_ID } from './people.api.test-support.js';
 
 /** /api/v1/people on a real database: tokens act for their agency, with the person form's rules and audit. */
 describe('/api/v1/people', () => {
-  let t: TestApp;
-  const tokens = {} as Record<'police' | 'policeRead' | 'housing' | 'agenciesOnly' | 'casesOnly', { token: string; id: string }>;
-  const db = () => t.database.db;
-
-  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, token?: string, payload?: unknown) =>
-    t.app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload !== undefined ? { payload: payload as Json } : {}) });
-  const problem = (response: { statusCode: number; headers: Record<string, unknown>; json(): Json }, status: number) => {
-    assert.equal(response.statusCode, status, JSON.stringify(response.json()));
-    assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
-    const body = response.json();
-    assert.equal(body.status, status);
-    return body;
-  };
-  const fields = (body: Json) => Object.fromEntries((body.errors as { field: string; message: string }[]).map((e) => [e.field, e.message]));
-  const events = (action: string, subjectId?: string) => {
-    let query = db().selectFrom('audit_events').selectAll().where('action', '=', action);
-    if (subjectId) query = query.where('subject_id', '=', subjectId);
-    return query.orderBy('seq').execute();
-  };
+  const api = apiTestApp({
+    police: { agency: 'POLICE', scopes: ['people:read', 'people:write'] },
+    policeRead: { agency: 'POLICE', scopes: ['people:read'] },
+    housing: { agency: 'HOUSING', scopes: ['*'] },
+    agenciesOnly: { agency: 'POLICE', scopes: ['agencies:read'] },
+    casesOnly: { agency: 'POLICE', scopes: ['cases:read', 'cases:write'] },
+  });
+  const { tokens, call, problem, fields, events, db } = api;
 
   const ADAEZE = {
     givenName: 'Adaeze',
@@ -45,20 +30,8 @@ describe('/api/v1/people', () => {
     disabilityTypes: ['mental_health', 'physical'],
   };
 
-  before(async () => {
-    t = await createTestApp();
-    const actor = systemActor(t.partnershipId, 'test');
-    const token = (agencyCode: string, scopes: string[]) => createApiToken(t.database, actor, { agencyCode, scopes, name: scopes.join(' ') });
-    tokens.police = await token('POLICE', ['people:read', 'people:write']);
-    tokens.policeRead = await token('POLICE', ['people:read']);
-    tokens.housing = await token('HOUSING', ['*']);
-    tokens.agenciesOnly = await token('POLICE', ['agencies:read']);
-    tokens.casesOnly = await token('POLICE', ['cases:read', 'cases:write']);
-  });
-  after(() => t.close());
-
   it('answers 401 problem+json without a valid token, and 403 without the scope', async () => {
-    const id = '7d1e3a52-8f0b-4c55-9a1d-2f4b6c8e0a11';
+    const id = MISSING_ID;
     for (const [method, url] of [
       ['GET', '/api/v1/people'],
       ['POST', '/api/v1/people'],
@@ -172,7 +145,7 @@ describe('/api/v1/people', () => {
   });
 
   it('searches with the search page’s rules, and lists people without search terms', async () => {
-    await insertPerson(db(), t.partnershipId, {
+    await insertPerson(db(), api.partnershipId(), {
       agency: 'POLICE',
       given: 'Siobhan',
       family: 'Gallagher',
@@ -214,7 +187,7 @@ describe('/api/v1/people', () => {
   });
 
   it('answers 404 for another agency’s person and for one the agency must not see, as for a missing one', async () => {
-    const missing = problem(await call('GET', '/api/v1/people/7d1e3a52-8f0b-4c55-9a1d-2f4b6c8e0a11', tokens.housing.token), 404);
+    const missing = problem(await call('GET', `/api/v1/people/${MISSING_ID}`, tokens.housing.token), 404);
     const other = problem(await call('GET', `/api/v1/people/${personId}`, tokens.housing.token), 404);
     assert.equal(other.code, 'not_found');
     assert.equal(other.title, missing.title);
@@ -223,11 +196,11 @@ describe('/api/v1/people', () => {
     assert.equal(denied?.outcome, 'denied');
 
     // Shared with POLICE through an IDVA case; then POLICE is put on the person's "must not see" list.
-    const victim = await insertPerson(db(), t.partnershipId, { agency: 'IDVA', given: 'Rosa', family: 'Quint' });
-    const child = await insertPerson(db(), t.partnershipId, { agency: 'IDVA', given: 'Leo', family: 'Quint' });
+    const victim = await insertPerson(db(), api.partnershipId(), { agency: 'IDVA', given: 'Rosa', family: 'Quint' });
+    const child = await insertPerson(db(), api.partnershipId(), { agency: 'IDVA', given: 'Leo', family: 'Quint' });
     await insertCase(
       db(),
-      t.partnershipId,
+      api.partnershipId(),
       'IDVA',
       [
         { id: victim, role: 'victim' },
@@ -236,15 +209,8 @@ describe('/api/v1/people', () => {
       ['POLICE'],
     );
     assert.equal((await call('GET', `/api/v1/people/${victim}`, tokens.policeRead.token)).statusCode, 200);
-    const agencies = await db().selectFrom('agencies').select(['id', 'code']).execute();
-    const users = await db().selectFrom('users').select(['id', 'email']).execute();
-    const block = (subjectId: string, who: { blocked_agency_id: string } | { blocked_user_id: string }) =>
-      db()
-        .insertInto('restrictions')
-        .values({ partnership_id: t.partnershipId, subject_type: 'person', subject_id: subjectId, reason: 'test', created_by: null, ...who })
-        .execute();
-    await block(victim, { blocked_agency_id: agencies.find((a) => a.code === 'POLICE')!.id });
-    await block(child, { blocked_user_id: users.find((u) => u.email === 'chair@demo.harbour.example')!.id });
+    await api.block('person', victim, { agency: 'POLICE' });
+    await api.block('person', child, { userEmail: 'chair@demo.harbour.example' });
     assert.equal(problem(await call('GET', `/api/v1/people/${victim}`, tokens.policeRead.token), 404).title, missing.title);
     assert.equal((await call('GET', `/api/v1/people/${child}`, tokens.policeRead.token)).statusCode, 200, 'a user-level entry does not bind the token');
     const found = personListSchema.parse((await call('GET', '/api/v1/people?name=Quint', tokens.policeRead.token)).json());
@@ -255,7 +221,7 @@ describe('/api/v1/people', () => {
   });
 
   it('documents the endpoints in the OpenAPI document, with named components', async () => {
-    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    const doc = (await call('GET', '/api/v1/openapi.json')).json();
     assert.deepEqual(Object.keys(doc.paths['/api/v1/people']).sort(), ['get', 'post']);
     assert.deepEqual(Object.keys(doc.paths['/api/v1/people/{id}']).sort(), ['get', 'patch']);
     assert.deepEqual(Object.keys(doc.paths['/api/v1/cases']).sort(), ['get', 'post']);

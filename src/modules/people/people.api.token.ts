@@ -31,12 +31,13 @@ export function tokenViewer(principal: TokenPrincipal, scope: string): UserPrinc
 
 /**
  * The services' actor for a token: it sees as tokenViewer(), and its audit events are the request's own, so each
- * row names the token (api_token_id) and its agency, and no user.
+ * row names the token (api_token_id) and its agency, and no user. `apiTokenId` names the token to
+ * actingTransaction, which sets harbour.api_token_id, so record_history rows name it too (changed_by_token_id).
  */
-export type TokenActor = Actor & { principal: UserPrincipal };
+export type TokenActor = Actor & { principal: UserPrincipal; apiTokenId: string };
 
 export function tokenActor(request: FastifyRequest, scope: string): TokenActor {
   const principal = request.principal;
   if (!principal || principal.kind !== 'token') throw errors.unauthenticated();
-  return { ...actorFor(request), principal: tokenViewer(principal, scope) };
+  return { ...actorFor(request), principal: tokenViewer(principal, scope), apiTokenId: principal.tokenId };
 }

@@ -4,6 +4,8 @@ import { registerCaseApi } from './case.api.js';
 import { idParams, peopleQuery, personInput, personListSchema, personPatch, personSchema } from './people.api.schemas.js';
 import { createPerson, findPeople, readPerson, updatePerson } from './people.api.service.js';
 import { tokenViewer } from './people.api.token.js';
+import { registerPersonContactApi } from './person.contacts.api.js';
+import { registerRestrictionApi } from './restriction.api.js';
 
 /**
  * /api/v1/people and /api/v1/cases for partner agencies' systems: a token acts for its agency, sees what the agency's
@@ -79,5 +81,7 @@ export function registerPeopleApi(app: FastifyInstance): void {
     handler: async ({ request, params, body }) => updatePerson(deps, request, params.id, body),
   });
 
+  registerPersonContactApi(app);
   registerCaseApi(app);
+  registerRestrictionApi(app);
 }

@@ -30,8 +30,9 @@ async function changeableAddress(change: Change, personId: string, addressId: st
   return address;
 }
 
-export async function addAddress(deps: PeopleDeps, actor: Actor, personId: string, form: AddressForm): Promise<void> {
-  await changePart(deps, actor, personId, form.version, async (change) => {
+/** Returns the new address's id. */
+export async function addAddress(deps: PeopleDeps, actor: Actor, personId: string, form: AddressForm): Promise<string> {
+  return changePart(deps, actor, personId, form.version, async (change) => {
     const address = {
       ...form,
       isCurrent: form.flags.includes('current'),
@@ -47,6 +48,7 @@ export async function addAddress(deps: PeopleDeps, actor: Actor, personId: strin
       subjectId: personId,
       details: { addressId: id },
     });
+    return id;
   });
 }
 
@@ -84,8 +86,9 @@ export async function addressForEdit(deps: PeopleDeps, viewer: UserPrincipal, pe
   return { person, address, recordedHere: address.recorded_by_agency_id === viewer.agencyId };
 }
 
-export async function addContact(deps: PeopleDeps, actor: Actor, personId: string, kind: ContactKind, form: ContactForm): Promise<void> {
-  await changePart(deps, actor, personId, form.version, async (change) => {
+/** Returns the new contact's id. */
+export async function addContact(deps: PeopleDeps, actor: Actor, personId: string, kind: ContactKind, form: ContactForm): Promise<string> {
+  return changePart(deps, actor, personId, form.version, async (change) => {
     const id = await parts.insertContact(change.trx, change.partnershipId, personId, { kind, ...form });
     await actor.record(change.trx, {
       action: 'person.contact.add',
@@ -94,6 +97,7 @@ export async function addContact(deps: PeopleDeps, actor: Actor, personId: strin
       subjectId: personId,
       details: { contactId: id, kind },
     });
+    return id;
   });
 }
 
