@@ -1,12 +1,13 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { PeopleTables } from '../modules/people/people.table.js';
+import type { ReferralTables } from '../modules/referrals/referrals.table.js';
 import type { RiskTables } from '../modules/risk/risk.table.js';
 import type { PlatformTables } from '../platform/platform.tables.js';
 import { viewerPool } from './viewer.js';
 
 /** The whole schema, one interface per module merged here. */
-export interface Database extends PlatformTables, PeopleTables, RiskTables {}
+export interface Database extends PlatformTables, PeopleTables, RiskTables, ReferralTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

@@ -2,6 +2,7 @@ import type { Db } from './database.js';
 import { seedAdminDemo } from '../modules/admin/admin.demo.js';
 import { seedCasesDemo } from '../modules/people/case.demo.js';
 import { seedPeopleDemo } from '../modules/people/person.demo.js';
+import { seedReferralsDemo } from '../modules/referrals/referral.demo.js';
 import { seedRiskDemo } from '../modules/risk/risk.demo.js';
 
 /** Loads the demo partnership into an empty database; each module adds its part. Returns false if data exists. */
@@ -12,5 +13,6 @@ export async function seedDemo(db: Db, partnershipName: string): Promise<boolean
   await seedPeopleDemo(db, partnershipId);
   await seedCasesDemo(db, partnershipId);
   await seedRiskDemo(db, partnershipId);
+  await seedReferralsDemo(db, partnershipId);
   return true;
 }

@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { sql } from 'kysely';
 import type pg from 'pg';
+import type { Tx } from './database.js';
 
 /**
  * Who the database sees as reading: the second wall around personal data (ADR 0003).
@@ -51,6 +53,26 @@ export function currentViewer(): DbViewer {
 function settingsOf(viewer: DbViewer): [string, string, string, string] {
   if (viewer.kind === 'none' || viewer.kind === 'system') return [viewer.kind, '', '', ''];
   return [viewer.kind, viewer.partnershipId, viewer.agencyId, viewer.userId];
+}
+
+function setLocally(trx: Tx, viewer: DbViewer) {
+  const [kind, partnership, agency, user] = settingsOf(viewer);
+  return sql`select set_config('harbour.viewer_kind', ${kind}, true), set_config('harbour.viewer_partnership_id', ${partnership}, true),
+    set_config('harbour.viewer_agency_id', ${agency}, true), set_config('harbour.viewer_user_id', ${user}, true)`.execute(trx);
+}
+
+/**
+ * Runs `work` inside an open transaction as another viewer, then gives the connection back its own viewer. For a
+ * rule that must read past the current viewer's sight inside the transaction that stores its result (repeat
+ * detection looks at every agency's MARAC referrals of a victim). The settings are local to the transaction.
+ */
+export async function withinTransactionAs<T>(trx: Tx, viewer: DbViewer, work: () => Promise<T>): Promise<T> {
+  await setLocally(trx, viewer);
+  try {
+    return await work();
+  } finally {
+    await setLocally(trx, currentViewer());
+  }
 }
 
 const APPLIED = Symbol('harbour.viewer');

@@ -30,3 +30,10 @@ const isoDateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Londo
 export function londonToday(now = new Date()): string {
   return isoDateFormat.format(now);
 }
+
+/** The calendar date `days` after (or before, if negative) an ISO date. */
+export function shiftDays(isoDate: string, days: number): string {
+  const date = new Date(`${isoDate}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}

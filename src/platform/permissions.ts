@@ -11,6 +11,7 @@ export const PERMISSIONS = [
   'aggregates:read',
   'subject-access:export',
   'people:merge',
+  'referrals:screen',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -19,7 +20,7 @@ const CASEWORK: Permission[] = ['personal-data:read', 'aggregates:read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['agencies:manage', 'users:manage', 'tokens:manage', 'audit:read', 'subject-access:export'],
   // Merging two records of one person is a data-quality task for the MARAC coordinator, who sees across agencies.
-  coordinator: [...CASEWORK, 'people:merge'],
+  coordinator: [...CASEWORK, 'people:merge', 'referrals:screen'],
   chair: CASEWORK,
   idva: CASEWORK,
   agency_rep: CASEWORK,
@@ -46,4 +47,4 @@ export function isRole(value: string): value is Role {
 }
 
 /** Scopes an agency's API token can carry ("*" grants all). Each module adds the scopes its API uses. */
-export const API_SCOPES = ['agencies:read', 'people:read', 'people:write', 'cases:read', 'cases:write'] as const;
+export const API_SCOPES = ['agencies:read', 'people:read', 'people:write', 'cases:read', 'cases:write', 'risk', 'referrals'] as const;

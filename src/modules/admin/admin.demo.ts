@@ -3,7 +3,7 @@ import { Secret } from 'otpauth';
 import type { Db } from '../../db/database.js';
 import { hashPassword } from '../../platform/passwords.js';
 import type { Role } from '../../platform/permissions.js';
-import { londonToday } from '../../platform/format.js';
+import { londonToday, shiftDays } from '../../platform/format.js';
 
 /** Invented people and places: never names from the seed documents. */
 export const DEMO_PASSWORD = 'harbour-demo-2026';
@@ -32,12 +32,6 @@ const AREAS = [
   { code: 'RIVERSIDE', name: 'Riverside' },
   { code: 'EASTVALE', name: 'Eastvale' },
 ];
-
-function shiftDays(isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
 
 /** Agreement dates relative to today, so the demo always shows in-force, expiring, expired and unsigned agreements. */
 function demoAgencies(today: string) {

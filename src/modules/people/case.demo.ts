@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import { recordAudit } from '../../platform/audit.js';
-import { londonToday } from '../../platform/format.js';
+import { londonToday, shiftDays } from '../../platform/format.js';
 import { permissionsFor, type Role } from '../../platform/permissions.js';
 import type { UserPrincipal } from '../../platform/principal.js';
 import type { Actor } from '../../platform/request-context.js';
@@ -14,12 +14,6 @@ import { addRestriction } from './restriction.service.js';
  * Invented demo cases (never names from the seed documents), made through the case and restriction services as
  * the demo staff, so each case has the same rows, history and audit trail (its timeline) a real one would.
  */
-
-function shiftDays(isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
 
 /** A birth date that makes someone `age` on `onDate`, a few months after their birthday. */
 const bornAged = (age: number, onDate: string) => shiftDays(`${Number(onDate.slice(0, 4)) - age}${onDate.slice(4)}`, -100);
