@@ -6,6 +6,7 @@ import { translate } from '../../platform/i18n.js';
 import { renderPage } from '../../platform/page-context.js';
 import { actorFor } from '../../platform/request-context.js';
 import { page, requireUser } from '../../platform/routes.js';
+import { loadCasePanels } from './case.panels.js';
 import { mayManageSharing } from './case.policy.js';
 import {
   bornText,
@@ -126,7 +127,7 @@ export function registerCaseRoutes(app: FastifyInstance): void {
       const found = await cases.findCase(db, viewer, params.id);
       const mayManage = mayManageSharing(viewer, { owningAgencyId: found.owning_agency_id });
       const subject = { type: 'case' as const, id: found.id };
-      const [people, assigned, agencies, eligible, events, history, restrictions] = await Promise.all([
+      const [people, assigned, agencies, eligible, events, history, restrictions, panels] = await Promise.all([
         repo.listCasePeople(db, viewer, found.id),
         repo.listCaseAgencies(db, viewer.partnershipId, found.id),
         listAgencies(db, viewer.partnershipId),
@@ -134,6 +135,7 @@ export function registerCaseRoutes(app: FastifyInstance): void {
         repo.listCaseEvents(db, viewer.partnershipId, found.id, repo.TIMELINE_ACTIONS),
         repo.listCaseHistory(db, viewer.partnershipId, found.id),
         restrictionsFor(db, viewer, subject, { includeRemoved: true }),
+        loadCasePanels(app, viewer, found.id),
       ]);
       const presentedRestrictions = restrictions.restrictions.map(presentRestriction);
       const timeline = buildTimeline(
@@ -154,6 +156,7 @@ export function registerCaseRoutes(app: FastifyInstance): void {
       const timelineTypes: TimelineType[] = TIMELINE_TYPES.filter((type) => type !== 'restrictions' || mayManage);
       return renderPage(request, reply, 'people/views/case-view.njk', {
         caseView: presentCase(found, people, assigned),
+        panels,
         mayManage,
         assignableItems: [
           { value: '', text: translate('en', 'case.agencies.choose') },
