@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db, DbOrTx } from '../db/database.js';
 import { recordAudit, type AuditEvent, type AuditOutcome } from './audit.js';
 import { randomUUID } from 'node:crypto';
-import type { Principal, SystemPrincipal } from './principal.js';
+import { permissionsFor, type Role } from './permissions.js';
+import type { Principal, SystemPrincipal, UserPrincipal } from './principal.js';
 import type nunjucks from 'nunjucks';
 import type { Config } from '../config.js';
 import type { ApiRoute } from './routes.js';
@@ -62,6 +63,40 @@ export function actorFields(request: FastifyRequest): Pick<AuditEvent, 'partners
     apiTokenId: p?.kind === 'token' ? p.tokenId : null,
     requestId: request.id,
     ip: request.ip,
+  };
+}
+
+/**
+ * Acts as a named user outside any request (the demo seed, tests of services): their principal as a session would
+ * load it, and audit events recorded as theirs, marked with `via` (e.g. "demo seed").
+ */
+export async function userActor(db: DbOrTx, partnershipId: string, email: string, via: string): Promise<Actor> {
+  const user = await db
+    .selectFrom('users as u')
+    .innerJoin('agencies as a', (join) => join.onRef('a.partnership_id', '=', 'u.partnership_id').onRef('a.id', '=', 'u.agency_id'))
+    .select(['u.id', 'u.agency_id', 'u.display_name', 'u.roles', 'a.code', 'a.name', 'a.isa_signed_on', 'a.isa_expires_on'])
+    .where('u.partnership_id', '=', partnershipId)
+    .where('u.email', '=', email)
+    .executeTakeFirstOrThrow();
+  const principal: UserPrincipal = {
+    kind: 'user',
+    userId: user.id,
+    partnershipId,
+    agencyId: user.agency_id,
+    agencyCode: user.code,
+    agencyName: user.name,
+    agencyAgreement: { signedOn: user.isa_signed_on, expiresOn: user.isa_expires_on },
+    email,
+    displayName: user.display_name,
+    roles: user.roles as Role[],
+    permissions: permissionsFor(user.roles),
+  };
+  const who = { partnershipId, userId: user.id, agencyId: user.agency_id, requestId: `${via.replace(/\W+/g, '-')}-${randomUUID()}`, ip: 'cli' };
+  return {
+    principal,
+    requestId: who.requestId,
+    ip: who.ip,
+    record: (trx, event) => recordAudit(trx, { ...event, ...who, details: { ...(event.details ?? {}), via } }),
   };
 }
 

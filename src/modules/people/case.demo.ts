@@ -1,10 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.js';
-import { recordAudit } from '../../platform/audit.js';
 import { londonToday, shiftDays } from '../../platform/format.js';
-import { permissionsFor, type Role } from '../../platform/permissions.js';
-import type { UserPrincipal } from '../../platform/principal.js';
-import type { Actor } from '../../platform/request-context.js';
+import { userActor, type Actor } from '../../platform/request-context.js';
 import { CASES, RESTRICTED, type Owner } from './case.demo-data.js';
 import type { NewPerson } from './case.schemas.js';
 import { addPersonToCase, assignAgency, openCase, updateCase } from './case.service.js';
@@ -29,46 +25,12 @@ const person = (given: string, family: string, dateOfBirth: string | null, estim
   estimatedAge,
 });
 
-/** Acts as a demo user, recording audit events as they would, marked as made by the demo seed. */
-async function demoActor(db: Db, partnershipId: string, email: string): Promise<Actor> {
-  const row = await db
-    .selectFrom('users as u')
-    .innerJoin('agencies as a', 'a.id', 'u.agency_id')
-    .select(['u.id', 'u.agency_id', 'u.display_name', 'u.roles', 'a.code', 'a.name', 'a.isa_signed_on', 'a.isa_expires_on'])
-    .where('u.partnership_id', '=', partnershipId)
-    .where('u.email', '=', email)
-    .executeTakeFirstOrThrow();
-  const principal: UserPrincipal = {
-    kind: 'user',
-    userId: row.id,
-    partnershipId,
-    agencyId: row.agency_id,
-    agencyCode: row.code,
-    agencyName: row.name,
-    agencyAgreement: { signedOn: row.isa_signed_on, expiresOn: row.isa_expires_on },
-    email,
-    displayName: row.display_name,
-    roles: row.roles as Role[],
-    permissions: permissionsFor(row.roles),
-  };
-  const requestId = `demo-${randomUUID()}`;
-  return {
-    principal,
-    requestId,
-    ip: 'cli',
-    async record(trx, event) {
-      const details = { ...(event.details ?? {}), via: 'demo seed' };
-      await recordAudit(trx, { ...event, partnershipId, userId: row.id, agencyId: row.agency_id, requestId, ip: 'cli', details });
-    },
-  };
-}
-
 /** About 25 cases at different stages; returns how many were made. */
 export async function seedCasesDemo(db: Db, partnershipId: string): Promise<number> {
   const today = londonToday();
   const actors = new Map<Owner, Actor>();
   for (const owner of ['practitioner', 'idva', 'chair', 'rep', 'coordinator'] as const) {
-    actors.set(owner, await demoActor(db, partnershipId, `${owner}@demo.harbour.example`));
+    actors.set(owner, await userActor(db, partnershipId, `${owner}@demo.harbour.example`, 'demo seed'));
   }
   const agencies = new Map(
     (await db.selectFrom('agencies').select(['id', 'code']).where('partnership_id', '=', partnershipId).execute()).map((a) => [a.code, a.id]),

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { londonToday, shiftDays } from '../../platform/format.js';
 import type { UserPrincipal } from '../../platform/principal.js';
-import { actingAs } from '../risk/risk.demo.js';
+import { userActor } from '../../platform/request-context.js';
 import { recordIncident } from './incident.service.js';
 import { createReferral } from './referral.service.js';
 import { decideReferral } from './screening.service.js';
@@ -32,11 +32,11 @@ export async function seedReferralsDemo(db: Db, partnershipId: string): Promise<
     from cases c join users u on u.partnership_id = c.partnership_id and u.id = c.created_by
     where c.partnership_id = ${partnershipId} and c.status = 'open'
     order by c.opened_on, c.reference`.execute(db);
-  const coordinator = await actingAs(db, partnershipId, 'coordinator@demo.harbour.example', 'demo seed');
+  const coordinator = await userActor(db, partnershipId, 'coordinator@demo.harbour.example', 'demo seed');
   let made = 0;
   let screened = 0;
   for (const [i, demo] of cases.filter((c) => c.perpetrators.length > 0).entries()) {
-    const actor = await actingAs(db, partnershipId, demo.email, 'demo seed');
+    const actor = await userActor(db, partnershipId, demo.email, 'demo seed');
     const viewer = actor.principal as UserPrincipal;
     const perpetratorIds = demo.perpetrators.slice(0, 1);
     const incidents = 1 + (i % 4);

@@ -4,10 +4,9 @@ import { withViewer } from '../../db/viewer.js';
 import { dbViewerFor } from '../../platform/authentication.js';
 import { HarbourError } from '../../platform/errors.js';
 import type { UserPrincipal } from '../../platform/principal.js';
-import type { Actor } from '../../platform/request-context.js';
+import { userActor, type Actor } from '../../platform/request-context.js';
 import { createTestApp, type TestApp } from '../../../test/support/app.js';
 import { insertCase, insertPerson } from '../../../test/support/people.js';
-import { actingAs } from '../risk/risk.demo.js';
 import { ensureShippedInstruments } from '../risk/risk.service.js';
 import { recordIncident, type IncidentInput } from './incident.service.js';
 import { createReferral, type ReferralInput } from './referral.service.js';
@@ -113,10 +112,10 @@ describe('referrals, repeats and screening', () => {
     for (const a of await db().selectFrom('agencies').select(['id', 'code']).execute()) agencies[a.code] = a.id;
     await ensureShippedInstruments(db(), pid);
     await db().insertInto('referral_settings').values({ partnership_id: pid, marac_agency_id: agencies.COUNCIL!, updated_by: null }).execute();
-    actors.police = await actingAs(db(), pid, 'chair@demo.harbour.example', 'test');
-    actors.housing = await actingAs(db(), pid, 'rep@demo.harbour.example', 'test');
-    actors.coordinator = await actingAs(db(), pid, 'coordinator@demo.harbour.example', 'test');
-    actors.practitioner = await actingAs(db(), pid, 'practitioner@demo.harbour.example', 'test');
+    actors.police = await userActor(db(), pid, 'chair@demo.harbour.example', 'test');
+    actors.housing = await userActor(db(), pid, 'rep@demo.harbour.example', 'test');
+    actors.coordinator = await userActor(db(), pid, 'coordinator@demo.harbour.example', 'test');
+    actors.practitioner = await userActor(db(), pid, 'practitioner@demo.harbour.example', 'test');
   });
   after(() => t.close());
 

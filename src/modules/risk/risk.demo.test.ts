@@ -3,8 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createTestApp, type TestApp } from '../../../test/support/app.js';
 import type { UserPrincipal } from '../../platform/principal.js';
+import { userActor } from '../../platform/request-context.js';
 import { seedCasesDemo } from '../people/case.demo.js';
-import { actingAs, seedRiskDemo } from './risk.demo.js';
+import { seedRiskDemo } from './risk.demo.js';
 import { presentRiskHistory } from './risk.presenter.js';
 import { listCaseAssessments } from './risk.service.js';
 
@@ -53,7 +54,7 @@ describe('demo risk histories', () => {
   });
 
   it('shows a case’s risk history to an agency that shares it, newest first, with its chart points oldest first', async () => {
-    const idva = await actingAs(t.database.db, t.partnershipId, 'idva@demo.harbour.example', 'test');
+    const idva = await userActor(t.database.db, t.partnershipId, 'idva@demo.harbour.example', 'test');
     const { id } = await t.database.db
       .selectFrom('cases as c')
       .innerJoin('case_people as cp', 'cp.case_id', 'c.id')

@@ -6,8 +6,7 @@ import { insertCase, insertPerson } from '../../../test/support/people.js';
 import type { HarbourError } from '../../platform/errors.js';
 import { londonToday } from '../../platform/format.js';
 import type { UserPrincipal } from '../../platform/principal.js';
-import type { Actor } from '../../platform/request-context.js';
-import { actingAs } from './risk.demo.js';
+import { userActor, type Actor } from '../../platform/request-context.js';
 import { SHIPPED_INSTRUMENTS, type AnswerValue, type InstrumentDefinition } from './risk.instrument.js';
 import * as risk from './risk.service.js';
 
@@ -71,7 +70,7 @@ describe('risk assessments on a real database', () => {
   before(async () => {
     t = await createTestApp();
     const pid = t.partnershipId;
-    const as = (who: string) => actingAs(db(), pid, `${who}@demo.harbour.example`, 'test');
+    const as = (who: string) => userActor(db(), pid, `${who}@demo.harbour.example`, 'test');
     [practitioner, idva, rep, admin] = [await as('practitioner'), await as('idva'), await as('rep'), await as('admin')];
     victimId = await insertPerson(db(), pid, { agency: 'CSC', given: 'Hana', family: 'Lindqvist', dob: '1991-04-02' });
     const perpetrator = await insertPerson(db(), pid, { agency: 'CSC', given: 'Rob', family: 'Lindqvist' });
