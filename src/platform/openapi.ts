@@ -17,6 +17,7 @@ const problemSchema = {
 };
 
 type Components = Record<string, unknown>;
+type JsonObject = { $ref?: string; properties?: Record<string, unknown> };
 
 /** zod names a schema given .meta({ id }) in $defs; in OpenAPI it is a component, referred to from the whole document. */
 function componentRefs(value: unknown): unknown {
@@ -54,16 +55,22 @@ export function buildOpenApi(app: FastifyInstance) {
   const components: Components = {};
   for (const route of app.apiRoutes) {
     const parameters: unknown[] = [];
+    let versioned = false;
     for (const [location, schema] of [
       ['path', route.params],
       ['query', route.query],
     ] as const) {
       if (!schema) continue;
       const json = toSchema(schema, 'input', components) as { properties?: Record<string, unknown>; required?: string[] };
+      if (json.properties?.version) versioned = true;
       for (const [name, property] of Object.entries(json.properties ?? {})) {
         parameters.push({ name, in: location, required: location === 'path' || (json.required ?? []).includes(name), schema: property });
       }
     }
+    // A route that takes the record's version (in the body or the query) refuses a stale one.
+    const body = route.body ? (toSchema(route.body, 'input', components) as JsonObject) : null;
+    const bodyObject = body?.$ref ? (components[String(body.$ref).split('/').pop()!] as JsonObject) : body;
+    if (bodyObject?.properties?.version || route.method === 'PATCH') versioned = true;
     const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
     (paths[openApiPath(route.url)] ??= {})[route.method.toLowerCase()] = {
       summary: route.summary,
@@ -71,7 +78,7 @@ export function buildOpenApi(app: FastifyInstance) {
       security: [{ bearer: [route.scope] }],
       'x-required-scope': route.scope,
       ...(parameters.length ? { parameters } : {}),
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input', components) } } } } : {}),
+      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
       responses: {
         [String(route.response.status)]: {
           description: route.response.description,
@@ -81,7 +88,7 @@ export function buildOpenApi(app: FastifyInstance) {
         '401': problem('No valid bearer token'),
         '403': problem('The token lacks the required scope'),
         ...(route.params ? { '404': problem('No such record, or none the token’s agency may see') } : {}),
-        ...(route.method === 'PATCH' ? { '409': problem('The record has changed since the version sent (code edit_conflict)') } : {}),
+        ...(versioned ? { '409': problem('The record has changed since the version sent (code edit_conflict)') } : {}),
       },
     };
   }

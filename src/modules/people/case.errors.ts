@@ -8,6 +8,7 @@ export function ruleBroken(code: string, field: string, message: string): Harbou
 
 export const caseErrors = {
   personNotFound: () => ruleBroken('person_not_found', 'personId', 'No person you may see has this Harbour ID. Check it on the person’s page.'),
+  victimNotRemovable: () => ruleBroken('victim_not_removable', 'personId', 'The victim cannot be taken off their case. Close the case instead.'),
   alreadyOnCase: () => ruleBroken('already_on_case', 'personId', 'This person is already on this case'),
   childTooOld: (openedOn: string, field: string) =>
     ruleBroken(

@@ -64,6 +64,16 @@ export function findVisiblePerson(db: DbOrTx, viewer: Viewer, id: string): Promi
   return peopleWithNames(db).where('p.id', '=', id).where(personVisible(viewer, 'p')).executeTakeFirst();
 }
 
+/** Those of the given people the viewer may see, e.g. people a case's timeline names who are no longer on it. */
+export function listVisiblePeople(db: DbOrTx, viewer: Viewer, ids: string[]): Promise<PersonRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return peopleWithNames(db).where('p.partnership_id', '=', viewer.partnershipId).where('p.id', 'in', ids).where(personVisible(viewer, 'p')).execute();
+}
+
+export async function deleteCasePerson(db: DbOrTx, partnershipId: string, caseId: string, personId: string): Promise<void> {
+  await db.deleteFrom('case_people').where('partnership_id', '=', partnershipId).where('case_id', '=', caseId).where('person_id', '=', personId).execute();
+}
+
 /** HBR-<year opened>-<6 digits>: the year helps people read it; the sequence alone keeps it unique. */
 export async function nextReference(db: DbOrTx, openedOn: string): Promise<string> {
   const { rows } = await sql<{ reference: string }>`
@@ -214,7 +224,7 @@ export async function updateCase(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export const TIMELINE_ACTIONS = ['case.create', 'case.person.add', 'case.agency.assign', 'restriction.add', 'restriction.remove'];
+export const TIMELINE_ACTIONS = ['case.create', 'case.person.add', 'case.person.remove', 'case.agency.assign', 'restriction.add', 'restriction.remove'];
 
 /** What was done to the case, from the audit log: successful changes only, never views. */
 export function listCaseEvents(db: DbOrTx, partnershipId: string, caseId: string, actions: string[]) {

@@ -138,13 +138,17 @@ export function registerCaseRoutes(app: FastifyInstance): void {
         loadCasePanels(app, viewer, found.id),
       ]);
       const presentedRestrictions = restrictions.restrictions.map(presentRestriction);
+      // People the timeline names who are no longer on the case, if the viewer may still see them.
+      const onCase = new Set(people.map((p) => p.id));
+      const former = [...new Set(events.map((e) => (e.details as { personId?: string }).personId ?? ''))].filter((id) => id && !onCase.has(id));
+      const formerPeople = await repo.listVisiblePeople(db, viewer, former);
       const timeline = buildTimeline(
         {
           events,
           history,
           current: found,
           names: {
-            people: new Map(people.map((p) => [p.id, personName(p)])),
+            people: new Map([...people, ...formerPeople].map((p) => [p.id, personName(p)])),
             agencies: new Map(agencies.map((a) => [a.id, a.name])),
             restrictions: new Map(presentedRestrictions.map((r) => [r.id, r.who])),
           },

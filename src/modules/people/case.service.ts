@@ -4,7 +4,7 @@ import { londonToday } from '../../platform/format.js';
 import type { UserPrincipal } from '../../platform/principal.js';
 import type { Actor } from '../../platform/request-context.js';
 import { actingTransaction } from '../../platform/transactions.js';
-import { caseErrors, ruleBroken } from './case.errors.js';
+import { caseErrors } from './case.errors.js';
 import { mayManageSharing } from './case.policy.js';
 import * as repo from './case.repository.js';
 import {
@@ -75,35 +75,38 @@ function assertChildOnOpening({ kind, age }: ResolvedPerson, openedOn: string): 
 }
 
 export async function openCase(db: Db, actor: Actor, form: NewCaseForm): Promise<{ id: string; reference: string; victimId: string }> {
+  return actingTransaction(db, actor, (trx) => openCaseIn(trx, actor, form));
+}
+
+/** openCase inside the caller's transaction, for a use case that opens a case as one step of several (a referral made through the API). */
+export async function openCaseIn(trx: Tx, actor: Actor, form: NewCaseForm): Promise<{ id: string; reference: string; victimId: string }> {
   const viewer = viewerOf(actor);
-  return actingTransaction(db, actor, async (trx) => {
-    const victimId = await savePerson(trx, actor, viewer, await resolvePerson(trx, viewer, form.victim));
-    const reference = await repo.nextReference(trx, form.openedOn);
-    const id = await repo.insertCase(trx, {
-      partnershipId: viewer.partnershipId,
-      reference,
-      owningAgencyId: viewer.agencyId,
-      openedOn: form.openedOn,
-      flags: form.flags,
-      createdBy: viewer.userId,
-    });
-    await repo.insertCasePerson(trx, {
-      partnershipId: viewer.partnershipId,
-      caseId: id,
-      personId: victimId,
-      role: 'victim',
-      relationship: null,
-      livesWith: null,
-    });
-    await actor.record(trx, {
-      action: 'case.create',
-      outcome: 'success',
-      subjectType: 'case',
-      subjectId: id,
-      details: { reference, victimId, openedOn: form.openedOn, flags: form.flags },
-    });
-    return { id, reference, victimId };
+  const victimId = await savePerson(trx, actor, viewer, await resolvePerson(trx, viewer, form.victim));
+  const reference = await repo.nextReference(trx, form.openedOn);
+  const id = await repo.insertCase(trx, {
+    partnershipId: viewer.partnershipId,
+    reference,
+    owningAgencyId: viewer.agencyId,
+    openedOn: form.openedOn,
+    flags: form.flags,
+    createdBy: viewer.userId,
   });
+  await repo.insertCasePerson(trx, {
+    partnershipId: viewer.partnershipId,
+    caseId: id,
+    personId: victimId,
+    role: 'victim',
+    relationship: null,
+    livesWith: null,
+  });
+  await actor.record(trx, {
+    action: 'case.create',
+    outcome: 'success',
+    subjectType: 'case',
+    subjectId: id,
+    details: { reference, victimId, openedOn: form.openedOn, flags: form.flags },
+  });
+  return { id, reference, victimId };
 }
 
 export async function findCase(db: Db | Tx, viewer: UserPrincipal, caseId: string): Promise<repo.CaseRow> {
@@ -121,36 +124,39 @@ export type AddPerson =
  * together as JSON in the relationship column: { "<adult's person id>": "child" | "stepchild" | … }.
  */
 export async function addPersonToCase(db: Db, actor: Actor, caseId: string, add: AddPerson): Promise<string> {
+  return actingTransaction(db, actor, (trx) => addPersonToCaseIn(trx, actor, caseId, add));
+}
+
+/** addPersonToCase inside the caller's transaction. */
+export async function addPersonToCaseIn(trx: Tx, actor: Actor, caseId: string, add: AddPerson): Promise<string> {
   const viewer = viewerOf(actor);
-  return actingTransaction(db, actor, async (trx) => {
-    const found = await findCase(trx, viewer, caseId);
-    const resolved = await resolvePerson(trx, viewer, add.form.person);
-    let relationship = add.role === 'child' ? null : add.form.relationship;
-    if (add.role === 'child') {
-      assertChildOnOpening(resolved, found.opened_on);
-      const roles = await repo.listCaseRoles(trx, viewer.partnershipId, caseId);
-      const adults = new Set(roles.filter((p) => p.role === 'victim' || p.role === 'perpetrator').map((p) => p.person_id));
-      const stranger = Object.keys(add.form.relationships).find((id) => !adults.has(id));
-      if (stranger) throw caseErrors.notAnAdultOnCase(`relationship-${stranger}`);
-      relationship = JSON.stringify(add.form.relationships);
-    }
-    const personId = await savePerson(trx, actor, viewer, resolved);
-    try {
-      await repo.insertCasePerson(trx, {
-        partnershipId: viewer.partnershipId,
-        caseId,
-        personId,
-        role: add.role,
-        relationship,
-        livesWith: add.role === 'child' ? add.form.livesWith : null,
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw caseErrors.alreadyOnCase();
-      throw error;
-    }
-    await actor.record(trx, { action: 'case.person.add', outcome: 'success', subjectType: 'case', subjectId: caseId, details: { personId, role: add.role } });
-    return personId;
-  });
+  const found = await findCase(trx, viewer, caseId);
+  const resolved = await resolvePerson(trx, viewer, add.form.person);
+  let relationship = add.role === 'child' ? null : add.form.relationship;
+  if (add.role === 'child') {
+    assertChildOnOpening(resolved, found.opened_on);
+    const roles = await repo.listCaseRoles(trx, viewer.partnershipId, caseId);
+    const adults = new Set(roles.filter((p) => p.role === 'victim' || p.role === 'perpetrator').map((p) => p.person_id));
+    const stranger = Object.keys(add.form.relationships).find((id) => !adults.has(id));
+    if (stranger) throw caseErrors.notAnAdultOnCase(`relationship-${stranger}`);
+    relationship = JSON.stringify(add.form.relationships);
+  }
+  const personId = await savePerson(trx, actor, viewer, resolved);
+  try {
+    await repo.insertCasePerson(trx, {
+      partnershipId: viewer.partnershipId,
+      caseId,
+      personId,
+      role: add.role,
+      relationship,
+      livesWith: add.role === 'child' ? add.form.livesWith : null,
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw caseErrors.alreadyOnCase();
+    throw error;
+  }
+  await actor.record(trx, { action: 'case.person.add', outcome: 'success', subjectType: 'case', subjectId: caseId, details: { personId, role: add.role } });
+  return personId;
 }
 
 /**
@@ -165,14 +171,8 @@ export async function removePersonFromCase(db: Db, actor: Actor, caseId: string,
     await findCase(trx, viewer, caseId);
     const onCase = (await repo.listCasePeople(trx, viewer, caseId)).find((p) => p.id === personId);
     if (!onCase) throw errors.notFound('Person');
-    if (onCase.role === 'victim') throw ruleBroken('victim_not_removable', 'personId', 'The victim cannot be taken off their case. Close the case instead.');
-    // Inline until case.repository.ts gains deleteCasePerson: repositories hold the SQL.
-    await trx
-      .deleteFrom('case_people')
-      .where('partnership_id', '=', viewer.partnershipId)
-      .where('case_id', '=', caseId)
-      .where('person_id', '=', personId)
-      .execute();
+    if (onCase.role === 'victim') throw caseErrors.victimNotRemovable();
+    await repo.deleteCasePerson(trx, viewer.partnershipId, caseId, personId);
     await actor.record(trx, {
       action: 'case.person.remove',
       outcome: 'success',

@@ -12,7 +12,7 @@ export type TimelineInput = {
   events: EventRow[];
   history: HistoryRow[];
   current: CaseRow;
-  /** Names of the people, agencies and "must not see" entries this viewer may see, by id. */
+  /** Names of the people (on the case or ever named by its events), agencies and "must not see" entries this viewer may see, by id. */
   names: { people: Map<string, string>; agencies: Map<string, string>; restrictions: Map<string, string> };
   /** The "must not see" list is need-to-know: only the owning agency's staff see its entries here too. */
   showRestrictions: boolean;
@@ -28,9 +28,11 @@ function fromEvent(row: EventRow, input: TimelineInput): Entry | null {
   switch (row.action) {
     case 'case.create':
       return { ...base, type: 'opened', text: translate('en', 'case.timeline.opened') };
-    case 'case.person.add': {
+    case 'case.person.add':
+    case 'case.person.remove': {
       const name = input.names.people.get(details.personId ?? '');
-      return name ? { ...base, type: 'people', text: translate('en', 'case.timeline.personAdded', { role: label.role(details.role ?? ''), name }) } : null;
+      const key = row.action === 'case.person.add' ? 'case.timeline.personAdded' : 'case.timeline.personRemoved';
+      return name ? { ...base, type: 'people', text: translate('en', key, { role: label.role(details.role ?? ''), name }) } : null;
     }
     case 'case.agency.assign':
       return {

@@ -268,6 +268,10 @@ describe('/api/v1/people/{id}/addresses and /contacts', () => {
     });
     const remove = operation('/api/v1/people/{id}/contacts/{contactId}', 'delete');
     assert.equal(remove['x-required-scope'], 'people:write');
+    // Routes that take the record's version, in the query or the body, document the stale-version refusal.
+    assert.ok(remove.responses['409']);
+    assert.ok(operation('/api/v1/people/{id}/addresses', 'post').responses['409']);
+    assert.equal(operation('/api/v1/people/{id}', 'get').responses['409'], undefined);
     assert.deepEqual(
       remove.parameters.map((p: { name: string; in: string; required: boolean }) => [p.name, p.in, p.required]),
       [

@@ -7,9 +7,10 @@ import { apiTestApp, MISSING_ID } from './people.api.test-support.js';
 /** "Must not see" lists of cases and people through the API: the owning agency's, with the pages' rules and audit. */
 describe('/api/v1/cases/{id}/restrictions and /api/v1/people/{id}/restrictions', () => {
   const api = apiTestApp({
-    police: { agency: 'POLICE', scopes: ['cases:read', 'cases:write', 'people:read', 'people:write'] },
+    police: { agency: 'POLICE', scopes: ['cases:read', 'people:read', 'restrictions:manage'] },
     policeRead: { agency: 'POLICE', scopes: ['cases:read', 'people:read'] },
     policeCases: { agency: 'POLICE', scopes: ['cases:read', 'cases:write'] },
+    policeWriter: { agency: 'POLICE', scopes: ['cases:read', 'cases:write', 'people:read', 'people:write'] },
     idva: { agency: 'IDVA', scopes: ['*'] },
     housing: { agency: 'HOUSING', scopes: ['*'] },
   });
@@ -34,7 +35,11 @@ describe('/api/v1/cases/{id}/restrictions and /api/v1/people/{id}/restrictions',
       // A body is checked before the record is looked up, as on the pages: that tells nobody whether it exists.
       const payload = method === 'POST' ? { blockedEmail: 'rep@demo.harbour.example', reason: 'Neighbour' } : undefined;
       assert.equal(problem(await call(method, path, undefined, payload), 401).code, 'unauthenticated');
-      if (method !== 'GET') assert.equal(problem(await call(method, path, tokens.policeRead.token, payload), 403).code, 'forbidden', `${method} ${path}`);
+      if (method !== 'GET') {
+        assert.equal(problem(await call(method, path, tokens.policeRead.token, payload), 403).code, 'forbidden', `${method} ${path}`);
+        // Writing the record is not enough to change who may see it.
+        assert.equal(problem(await call(method, path, tokens.policeWriter.token, payload), 403).code, 'forbidden', `${method} ${path}`);
+      }
       assert.equal(problem(await call(method, path, tokens.housing.token, payload), 404).code, 'not_found', `${method} ${path}`);
     }
     const personUrl = `/api/v1/people/${victimId}/restrictions`;
@@ -154,7 +159,7 @@ describe('/api/v1/cases/{id}/restrictions and /api/v1/people/{id}/restrictions',
         $ref: '#/components/schemas/RestrictionList',
       });
     }
-    assert.equal(doc.paths['/api/v1/cases/{id}/restrictions'].post['x-required-scope'], 'cases:write');
+    assert.equal(doc.paths['/api/v1/cases/{id}/restrictions'].post['x-required-scope'], 'restrictions:manage');
     assert.equal(doc.paths['/api/v1/people/{id}/restrictions'].get['x-required-scope'], 'people:read');
     for (const name of ['RestrictionInput', 'Restriction', 'RestrictionList']) assert.ok(doc.components.schemas[name], name);
   });

@@ -137,6 +137,7 @@ export interface RecordHistoryTable {
   operation: string;
   changed_at: CreatedAt;
   changed_by: string | null;
+  changed_by_token_id: string | null;
   old_row: Record<string, unknown>;
 }
 

@@ -6,13 +6,13 @@ import { restrictionInput, restrictionListSchema, restrictionParams, restriction
 import { addRestriction, listRestrictions, removeRestriction } from './restriction.api.service.js';
 
 /**
- * The scopes for a record's "must not see" list: for now those of the record itself, reading or writing. Blocking
- * agencies from a record is a weightier power than keeping it up to date, so it should get a scope of its own
- * (restrictions:manage); this is the one place to change.
+ * The scopes for a record's "must not see" list: reading it goes with reading the record; changing it is a power of
+ * its own (restrictions:manage), weightier than keeping the record up to date, so a partner's system that updates
+ * records cannot also hide them from people.
  */
 const SCOPES = {
-  case: { read: 'cases:read', write: 'cases:write' },
-  person: { read: 'people:read', write: 'people:write' },
+  case: { read: 'cases:read', write: 'restrictions:manage' },
+  person: { read: 'people:read', write: 'restrictions:manage' },
 } as const;
 
 /** /api/v1/cases/{id}/restrictions and /api/v1/people/{id}/restrictions: the "must not see" lists of the pages. */
