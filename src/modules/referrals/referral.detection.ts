@@ -15,6 +15,7 @@ export type RepeatFinding = { isRepeat: boolean; repeatOf: string | null };
  * including 10 January 2026 a repeat (PostgreSQL calendar-month arithmetic; 29 February + 12 months is 28 February).
  * Declined and withdrawn referrals do not count: the case was not taken to MARAC.
  *
+ * Merges are followed: a referral on a record since merged into the victim's (or a perpetrator's) counts.
  * Whichever agency records it, every agency's referrals count: the check reads as the system, inside the writing
  * transaction, and only the flag and the earlier referral's id are stored.
  */
@@ -23,8 +24,9 @@ export function findRepeat(trx: Tx, partnershipId: string, victimId: string, per
   return withinTransactionAs(trx, SYSTEM_VIEWER, async () => {
     const { rows } = await sql<{ id: string }>`
       select id from referrals
-      where partnership_id = ${partnershipId} and victim_id = ${victimId} and destination = 'marac'
-        and status in ('awaiting_screening', 'accepted') and perpetrator_ids && ${perpetratorIds}::uuid[]
+      where partnership_id = ${partnershipId} and victim_id = any(harbour_person_family(${partnershipId}, ${victimId})) and destination = 'marac'
+        and status in ('awaiting_screening', 'accepted')
+        and perpetrator_ids && (select array_agg(f) from unnest(${perpetratorIds}::uuid[]) p cross join lateral unnest(harbour_person_family(${partnershipId}, p)) f)
         and referred_on <= ${on}::date and ${on}::date <= referred_on + interval '12 months'
       order by referred_on desc, created_at desc
       limit 1`.execute(trx);
@@ -36,7 +38,7 @@ export function findRepeat(trx: Tx, partnershipId: string, victimId: string, per
 export type EscalationWindow = { incidents: number; months: number };
 
 /**
- * Potential escalation: the victim's incidents (any case, any agency, any perpetrator) on or before `on` and on or
+ * Potential escalation: the victim's incidents (any case, any agency, any perpetrator, records merged into theirs) on or before `on` and on or
  * after the same day `months` earlier. Counted across the partnership minus the records the referrer is on a
  * "must not see" list for, so the count never reveals a record hidden from them.
  */
@@ -45,7 +47,7 @@ export function countIncidentsInWindow(trx: Tx, referrer: DbViewer, partnershipI
   return withinTransactionAs(trx, viewer, async () => {
     const { rows } = await sql<{ n: number }>`
       select count(*)::int as n from incidents
-      where partnership_id = ${partnershipId} and victim_id = ${victimId}
+      where partnership_id = ${partnershipId} and victim_id = any(harbour_person_family(${partnershipId}, ${victimId}))
         and occurred_on <= ${on}::date and occurred_on >= (${on}::date - make_interval(months => ${months}))::date`.execute(trx);
     return rows[0]!.n;
   });

@@ -169,6 +169,20 @@ describe('referrals, repeats and screening', () => {
     assert.equal(outside.repeat, false);
   });
 
+  it('follows merges: a referral on a record since merged into the victim’s, or the perpetrator’s, still counts', async () => {
+    await freshCase();
+    const first = await refer(actors.police, { caseId: policeCase, referredOn: '2025-01-10' });
+    const [oldVictim, oldPerpetrator] = [victim, perpetrator];
+    await freshCase();
+    for (const [merged, survivor] of [
+      [oldVictim, victim],
+      [oldPerpetrator, perpetrator],
+    ])
+      await db().updateTable('people').set({ merged_into_id: survivor, merged_at: new Date() }).where('id', '=', merged!).execute();
+    const later = await refer(actors.police, { caseId: policeCase, referredOn: '2025-06-01' });
+    assert.deepEqual([later.repeat, later.repeatOf], [true, first.id]);
+  });
+
   it('counts incidents for potential escalation up to the same day 12 months before, and refuses too few', async () => {
     await freshCase();
     for (const occurred_on of ['2025-06-14', '2025-09-01', '2026-06-15']) await incident(actors.police, policeCase, { occurred_on });
