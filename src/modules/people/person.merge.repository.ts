@@ -1,3 +1,4 @@
+import type { SafeContact } from './person.merge.safe-contact.js';
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
 import type { PersonNamesTable } from './people.table.js';
@@ -104,6 +105,10 @@ export async function moveRestrictions(db: DbOrTx, partnershipId: string, fromId
     .where('removed_at', 'is', null)
     .returning('id')
     .execute();
+}
+
+export async function setSafeContact(db: DbOrTx, partnershipId: string, id: string, rules: SafeContact): Promise<void> {
+  await db.updateTable('people').set(rules).where('partnership_id', '=', partnershipId).where('id', '=', id).execute();
 }
 
 /** Sets (or clears) where the person was merged into; the version moves on, so forms opened before are refused. */

@@ -201,6 +201,9 @@ describe('merging two records of one person', () => {
   let beforeMerge: Awaited<ReturnType<typeof snapshot>>;
 
   it('merges: names, addresses, contacts, cases and "must not see" entries move to the record kept', async () => {
+    // Each record has safe-contact rules of its own: the kept record ends with the more protective of each.
+    await db().updateTable('people').set({ voicemail_allowed: 'no', do_not_write_home: true, code_word: 'Kestrel' }).where('id', '=', M).execute();
+    await db().updateTable('people').set({ voicemail_allowed: 'yes', do_not_write_home: false, code_word: null }).where('id', '=', S).execute();
     beforeMerge = await snapshot([S, M]);
     assert.equal((await practitioner.get(`/people/${S}`)).statusCode, 200, 'the practitioner sees S before the merge');
     const seq = await lastSeq();
@@ -210,6 +213,8 @@ describe('merging two records of one person', () => {
 
     const m = await db().selectFrom('people').select(['merged_into_id', 'merged_at']).where('id', '=', M).executeTakeFirstOrThrow();
     assert.equal(m.merged_into_id, S);
+    const kept = await db().selectFrom('people').select(['voicemail_allowed', 'do_not_write_home', 'code_word']).where('id', '=', S).executeTakeFirstOrThrow();
+    assert.deepEqual(kept, { voicemail_allowed: 'no', do_not_write_home: true, code_word: 'Kestrel' });
     assert.ok(m.merged_at);
     const names = await db()
       .selectFrom('person_names')
@@ -240,7 +245,8 @@ describe('merging two records of one person', () => {
     assert.equal(onCase.person_id, S);
 
     const record = await db().selectFrom('person_merges').selectAll().where('merged_id', '=', M).executeTakeFirstOrThrow();
-    const moved = record.moved as Record<string, unknown[]>;
+    const { safe_contact: safeContact, ...moved } = record.moved as Record<string, unknown[]> & { safe_contact: { before: { code_word: string | null } } };
+    assert.equal(safeContact.before.code_word, null, 'the kept record’s own rules are kept, for undoing');
     assert.deepEqual(Object.fromEntries(Object.entries(moved).map(([table, rows]) => [table, rows.length])), {
       person_names: 2,
       person_addresses: 2,

@@ -18,6 +18,13 @@ export const unmergeForm = z.object({});
  * table, with whatever the merge changed on them (a merged legal name becomes a previous name; a current address
  * stops being current when the survivor already has one).
  */
+const safeContactSchema = z.object({
+  voicemail_allowed: z.enum(['yes', 'no', 'not_known']),
+  safe_times: z.string().nullable(),
+  do_not_write_home: z.boolean(),
+  code_word: z.string().nullable(),
+});
+
 export const mergeMoved = z.object({
   person_names: z.array(
     z.object({
@@ -32,6 +39,8 @@ export const mergeMoved = z.object({
   person_contacts: z.array(z.object({ id: z.uuid() })),
   case_people: z.array(z.object({ case_id: z.uuid() })),
   restrictions: z.array(z.object({ id: z.uuid() })),
+  /** The kept record's safe-contact rules before and after the merge combined them (absent on older merges). */
+  safe_contact: z.object({ before: safeContactSchema, after: safeContactSchema }).optional(),
 });
 
 export type MergeMoved = z.infer<typeof mergeMoved>;

@@ -8,6 +8,7 @@ import { candidatesFor } from './person.duplicates.service.js';
 import { changedFields, fieldLabel } from './person.history.js';
 import { mergeErrors } from './person.merge.errors.js';
 import * as repo from './person.merge.repository.js';
+import { mergeSafeContact, safeContactOf, sameSafeContact } from './person.merge.safe-contact.js';
 import { mergeMoved, type MergeMoved } from './person.merge.schemas.js';
 import { findVisiblePerson, listNames } from './person.repository.js';
 import { personRecord, viewerOf, visiblePerson, type PeopleDeps } from './person.service.js';
@@ -82,7 +83,9 @@ export async function mergePreview(deps: PeopleDeps, viewer: UserPrincipal, surv
 
 export type MergePreview = Awaited<ReturnType<typeof mergePreview>>;
 
-const countsOf = (moved: MergeMoved) => Object.fromEntries(Object.entries(moved).map(([table, rows]) => [table, rows.length]));
+/** How many rows of each table the merge moved. */
+const countsOf = (moved: MergeMoved) =>
+  Object.fromEntries(Object.entries(moved).flatMap(([table, rows]) => (Array.isArray(rows) ? [[table, rows.length] as const] : [])));
 
 /**
  * Merges one record into another in one transaction: the merged person's names (except those the survivor already
@@ -121,7 +124,9 @@ export async function mergePeople(
       person_contacts: await repo.moveContacts(trx, pid, mergedId, survivorId),
       case_people: await repo.moveCaseMemberships(trx, pid, mergedId, survivorId),
       restrictions: await repo.moveRestrictions(trx, pid, mergedId, survivorId),
+      safe_contact: { before: safeContactOf(survivor), after: mergeSafeContact(survivor, merged) },
     };
+    await repo.setSafeContact(trx, pid, survivorId, moved.safe_contact!.after);
     await repo.setMergedInto(trx, pid, mergedId, survivorId);
     await repo.bumpVersion(trx, pid, survivorId);
     const mergeId = await repo.insertMerge(trx, { partnershipId: pid, survivorId, mergedId, moved, mergedBy: viewer.userId });
@@ -181,6 +186,10 @@ export async function unmergePerson(deps: PeopleDeps, actor: Actor, mergedId: st
       case_people: await repo.restoreCaseMemberships(trx, pid, caseIds, survivorId, mergedId),
       restrictions: await repo.restoreRestrictions(trx, pid, ids(moved.restrictions), survivorId, mergedId),
     };
+    // The kept record's safe-contact rules go back as they were, unless someone has changed them since.
+    const survivorNow = await visiblePerson(trx, viewer, survivorId);
+    if (moved.safe_contact && sameSafeContact(survivorNow, moved.safe_contact.after))
+      await repo.setSafeContact(trx, pid, survivorId, moved.safe_contact.before);
     const expected = countsOf(moved);
     const notRestored = Object.fromEntries(
       Object.entries(restored)
