@@ -9,6 +9,8 @@ import { registerAdminApi } from './modules/admin/admin.api.js';
 import { registerAdminModule } from './modules/admin/admin.routes.js';
 import { registerHomeModule } from './modules/home/home.routes.js';
 import { registerPeopleModule } from './modules/people/people.routes.js';
+import { registerReferralsApi } from './modules/referrals/referral.api.js';
+import { registerRiskApi } from './modules/risk/risk.api.js';
 import { setUpAuthentication } from './platform/authentication.js';
 import { handleError, setUpErrorHandling } from './platform/error-handler.js';
 import { registerHealth } from './platform/health.js';
@@ -55,6 +57,8 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   registerAdminModule(app);
   registerAdminApi(app);
   registerPeopleModule(app);
+  registerRiskApi(app);
+  registerReferralsApi(app);
   registerOpenApi(app);
 
   return app;

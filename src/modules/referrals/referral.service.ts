@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.js';
+import type { Db, Tx } from '../../db/database.js';
 import { currentViewer } from '../../db/viewer.js';
 import { errors } from '../../platform/errors.js';
 import { londonToday } from '../../platform/format.js';
@@ -74,89 +74,92 @@ function assertCriterion(
  * Everything happens in one transaction that holds the victim's lock, or nothing does.
  */
 export async function createReferral(db: Db, actor: Actor, viewer: Viewer, input: ReferralInput): Promise<ReferralCreated> {
+  return actingTransaction(db, actor, (trx) => createReferralIn(trx, actor, viewer, input));
+}
+
+/** createReferral inside the caller's transaction, for a use case that records the case, assessment and incidents first (a referral made through the API). */
+export async function createReferralIn(trx: Tx, actor: Actor, viewer: Viewer, input: ReferralInput): Promise<ReferralCreated> {
   assertMaySeePersonalData(viewer);
   const today = londonToday();
   if (input.referredOn > today) throw referralErrors.futureDate('referredOn');
   if (input.consent.status !== 'given' && (!input.consent.lawfulBasis || !input.consent.reason?.trim())) throw referralErrors.lawfulBasisRequired();
-  return actingTransaction(db, actor, async (trx) => {
-    const theCase = await repo.caseForReferral(trx, viewer, input.caseId);
-    if (!theCase) throw errors.notFound('Case');
-    if (!theCase.victimId) throw referralErrors.noVictim();
-    input.perpetratorIds.forEach((id, i) => {
-      if (!theCase.perpetratorIds.includes(id)) throw referralErrors.perpetratorNotOnCase(`perpetratorIds.${i}`);
-    });
-    const rules = await repo.settings(trx, viewer.partnershipId);
-    const marac = input.destination === 'marac';
-    let toAgencyId: string;
-    if (marac) {
-      if (!(await repo.agencyWithAgreement(trx, viewer.partnershipId, viewer.agencyId, today))) throw referralErrors.agreementNotInForce();
-      if (!rules.maracAgencyId) throw referralErrors.noMaracAgency();
-      toAgencyId = rules.maracAgencyId;
-    } else {
-      if (!input.toAgencyId || !(await repo.agencyWithAgreement(trx, viewer.partnershipId, input.toAgencyId, today))) throw referralErrors.receivingAgency();
-      toAgencyId = input.toAgencyId;
-    }
-
-    const assessment = await repo.scoredAssessment(trx, viewer.partnershipId, theCase.id, input.riskAssessmentId);
-    if (input.riskAssessmentId && !assessment) throw referralErrors.assessmentNotFound();
-    await repo.lockVictim(trx, viewer.partnershipId, theCase.victimId);
-    const repeat = marac
-      ? await findRepeat(trx, viewer.partnershipId, theCase.victimId, input.perpetratorIds, input.referredOn)
-      : { isRepeat: false, repeatOf: null };
-    const escalationCount = marac
-      ? await countIncidentsInWindow(trx, currentViewer(), viewer.partnershipId, theCase.victimId, input.referredOn, rules.escalationMonths)
-      : 0;
-    const found = { score: assessment?.score ?? null, band: assessment?.score_band ?? null, escalationCount, isRepeat: repeat.isRepeat };
-    assertCriterion(input, found, rules);
-
-    const tokenId = actor.principal.kind === 'token' ? actor.principal.tokenId : null;
-    const saved = await repo.insertReferral(trx, {
-      partnership_id: viewer.partnershipId,
-      reference: await repo.nextReference(trx),
-      case_id: theCase.id,
-      victim_id: theCase.victimId,
-      perpetrator_ids: input.perpetratorIds,
-      destination: input.destination,
-      criterion: marac ? input.criterion : null,
-      to_agency_id: toAgencyId,
-      reasons: input.reasons,
-      referred_on: input.referredOn,
-      referring_agency_id: viewer.agencyId,
-      referred_by: tokenId ? null : viewer.userId,
-      api_token_id: tokenId,
-      risk_assessment_id: assessment?.id ?? null,
-      score: found.score,
-      score_band: found.band,
-      escalation_count: escalationCount,
-      consent_status: input.consent.status,
-      lawful_basis: input.consent.status === 'given' ? null : input.consent.lawfulBasis,
-      consent_reason: input.consent.status === 'given' ? null : input.consent.reason,
-      is_repeat: repeat.isRepeat,
-      repeat_of_id: repeat.repeatOf,
-      idempotency_key: input.idempotencyKey ?? null,
-    });
-    await repo.shareCase(trx, viewer.partnershipId, theCase.id, toAgencyId, tokenId ? null : viewer.userId);
-    await actor.record(trx, {
-      action: 'referral.create',
-      outcome: 'success',
-      subjectType: 'referral',
-      subjectId: saved.id,
-      details: { caseId: theCase.id, destination: input.destination, criterion: input.criterion, repeat: repeat.isRepeat },
-    });
-    return {
-      id: saved.id,
-      reference: saved.reference,
-      caseId: theCase.id,
-      victimId: theCase.victimId,
-      perpetratorIds: input.perpetratorIds,
-      destination: input.destination,
-      criterion: marac ? input.criterion : null,
-      status: saved.status,
-      repeat: repeat.isRepeat,
-      repeatOf: repeat.repeatOf,
-      escalationCount,
-      score: found.score,
-      band: found.band,
-    };
+  const theCase = await repo.caseForReferral(trx, viewer, input.caseId);
+  if (!theCase) throw errors.notFound('Case');
+  if (!theCase.victimId) throw referralErrors.noVictim();
+  input.perpetratorIds.forEach((id, i) => {
+    if (!theCase.perpetratorIds.includes(id)) throw referralErrors.perpetratorNotOnCase(`perpetratorIds.${i}`);
   });
+  const rules = await repo.settings(trx, viewer.partnershipId);
+  const marac = input.destination === 'marac';
+  let toAgencyId: string;
+  if (marac) {
+    if (!(await repo.agencyWithAgreement(trx, viewer.partnershipId, viewer.agencyId, today))) throw referralErrors.agreementNotInForce();
+    if (!rules.maracAgencyId) throw referralErrors.noMaracAgency();
+    toAgencyId = rules.maracAgencyId;
+  } else {
+    if (!input.toAgencyId || !(await repo.agencyWithAgreement(trx, viewer.partnershipId, input.toAgencyId, today))) throw referralErrors.receivingAgency();
+    toAgencyId = input.toAgencyId;
+  }
+
+  const assessment = await repo.scoredAssessment(trx, viewer.partnershipId, theCase.id, input.riskAssessmentId);
+  if (input.riskAssessmentId && !assessment) throw referralErrors.assessmentNotFound();
+  await repo.lockVictim(trx, viewer.partnershipId, theCase.victimId);
+  const repeat = marac
+    ? await findRepeat(trx, viewer.partnershipId, theCase.victimId, input.perpetratorIds, input.referredOn)
+    : { isRepeat: false, repeatOf: null };
+  const escalationCount = marac
+    ? await countIncidentsInWindow(trx, currentViewer(), viewer.partnershipId, theCase.victimId, input.referredOn, rules.escalationMonths)
+    : 0;
+  const found = { score: assessment?.score ?? null, band: assessment?.score_band ?? null, escalationCount, isRepeat: repeat.isRepeat };
+  assertCriterion(input, found, rules);
+
+  const tokenId = actor.principal.kind === 'token' ? actor.principal.tokenId : null;
+  const saved = await repo.insertReferral(trx, {
+    partnership_id: viewer.partnershipId,
+    reference: await repo.nextReference(trx),
+    case_id: theCase.id,
+    victim_id: theCase.victimId,
+    perpetrator_ids: input.perpetratorIds,
+    destination: input.destination,
+    criterion: marac ? input.criterion : null,
+    to_agency_id: toAgencyId,
+    reasons: input.reasons,
+    referred_on: input.referredOn,
+    referring_agency_id: viewer.agencyId,
+    referred_by: tokenId ? null : viewer.userId,
+    api_token_id: tokenId,
+    risk_assessment_id: assessment?.id ?? null,
+    score: found.score,
+    score_band: found.band,
+    escalation_count: escalationCount,
+    consent_status: input.consent.status,
+    lawful_basis: input.consent.status === 'given' ? null : input.consent.lawfulBasis,
+    consent_reason: input.consent.status === 'given' ? null : input.consent.reason,
+    is_repeat: repeat.isRepeat,
+    repeat_of_id: repeat.repeatOf,
+    idempotency_key: input.idempotencyKey ?? null,
+  });
+  await repo.shareCase(trx, viewer.partnershipId, theCase.id, toAgencyId, tokenId ? null : viewer.userId);
+  await actor.record(trx, {
+    action: 'referral.create',
+    outcome: 'success',
+    subjectType: 'referral',
+    subjectId: saved.id,
+    details: { caseId: theCase.id, destination: input.destination, criterion: input.criterion, repeat: repeat.isRepeat },
+  });
+  return {
+    id: saved.id,
+    reference: saved.reference,
+    caseId: theCase.id,
+    victimId: theCase.victimId,
+    perpetratorIds: input.perpetratorIds,
+    destination: input.destination,
+    criterion: marac ? input.criterion : null,
+    status: saved.status,
+    repeat: repeat.isRepeat,
+    repeatOf: repeat.repeatOf,
+    escalationCount,
+    score: found.score,
+    band: found.band,
+  };
 }

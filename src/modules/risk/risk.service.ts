@@ -21,7 +21,7 @@ import {
 import { mayConfigureInstruments } from './risk.policy.js';
 import * as repo from './risk.repository.js';
 import type { DraftDetailsInput, ScoreRequest, SectionAnswersInput, StartDraftInput, SubmitInput } from './risk.schemas.js';
-import { assess, bandFor, checkAnswers, scoreAnswers, type Answers } from './risk.scoring.js';
+import { assess, bandFor, checkAnswers, scoreAnswers, type Answers, type Assessed } from './risk.scoring.js';
 
 /**
  * Risk assessments: a draft is started on a case, answered section by section, then submitted, when it is scored,
@@ -137,26 +137,37 @@ export async function listInstruments(db: Db, partnershipId: string): Promise<{ 
   return latest.map((row) => ({ id: row.instrument_id, version: row.version, title: row.title, purpose: row.definition.purpose }));
 }
 
+/** A new draft about the case's victim, of the version named or else the latest, by the viewer's agency (and user, if a person). */
+async function insertDraft(
+  trx: Tx,
+  viewer: UserPrincipal,
+  caseId: string,
+  input: { instrument: string; version?: number; assessedOn: string; victimParticipated: boolean | null },
+) {
+  const victim = await repo.findCaseVictim(trx, viewer, caseId);
+  if (!victim) throw errors.notFound('Case');
+  const instrument = await instrumentOrRefuse(trx, viewer.partnershipId, input.instrument, input.version);
+  const id = await repo.insertAssessment(trx, {
+    partnershipId: viewer.partnershipId,
+    caseId,
+    personId: victim.person_id,
+    instrumentId: instrument.instrument_id,
+    instrumentVersion: instrument.version,
+    assessorUserId: assessorUserId(viewer),
+    assessorAgencyId: viewer.agencyId,
+    assessedOn: input.assessedOn,
+    victimParticipated: input.victimParticipated,
+  });
+  return { id, instrument };
+}
+
 /** Starts a draft of the latest version of an instrument, about the case's victim. */
 export async function startDraft(db: Db, actor: Actor, caseId: string, input: StartDraftInput): Promise<{ id: string; version: number }> {
   const viewer = viewerOf(actor);
   assertAssessedOn(input.assessedOn);
   await ensureShippedInstruments(db, viewer.partnershipId);
   return actingTransaction(db, actor, async (trx) => {
-    const victim = await repo.findCaseVictim(trx, viewer, caseId);
-    if (!victim) throw errors.notFound('Case');
-    const instrument = await instrumentOrRefuse(trx, viewer.partnershipId, input.instrument);
-    const id = await repo.insertAssessment(trx, {
-      partnershipId: viewer.partnershipId,
-      caseId,
-      personId: victim.person_id,
-      instrumentId: instrument.instrument_id,
-      instrumentVersion: instrument.version,
-      assessorUserId: assessorUserId(viewer),
-      assessorAgencyId: viewer.agencyId,
-      assessedOn: input.assessedOn,
-      victimParticipated: input.victimParticipated,
-    });
+    const { id, instrument } = await insertDraft(trx, viewer, caseId, input);
     await actor.record(trx, {
       action: 'risk.assessment.start',
       outcome: 'success',
@@ -254,35 +265,79 @@ export async function submitAssessment(db: Db, actor: Actor, id: string, input: 
     if ('problems' in outcome) throw errors.validation([...participation, ...riskErrors.answers(outcome.problems).fieldErrors]);
     if (participation.length) throw errors.validation(participation);
     if ('refusal' in outcome) throw riskErrors.judgement(outcome.refusal);
-    const { result } = outcome;
-    await applyToDraft(trx, viewer, id, input.version, {
-      status: 'submitted',
-      score: result.score,
-      score_band: result.scoreBand,
-      level: result.level,
-      judgement_rationale: result.rationale,
-      bands: bands ? JSON.stringify(bands) : null,
-      submitted_at: new Date(),
-    });
-    const triggered = triggeredInstruments(draft.definition, result.answers);
-    await actor.record(trx, {
-      action: 'risk.assessment.submit',
-      outcome: 'success',
-      subjectType: 'case',
-      subjectId: draft.caseId,
-      details: {
-        assessmentId: id,
-        instrument: draft.instrument.id,
-        version: draft.instrument.version,
-        score: result.score,
-        scoreBand: result.scoreBand,
-        level: result.level,
-        raisedByJudgement: result.raised,
-        triggered,
-      },
-    });
-    return { id, score: result.score, scoreBand: result.scoreBand, level: result.level, raisedByJudgement: result.raised, triggered };
+    return markSubmitted(trx, actor, { ...draft, id, version: input.version }, outcome.result, bands);
   });
+}
+
+/** Makes a draft final with the result it was assessed to, audited as risk.assessment.submit against its case. */
+async function markSubmitted(
+  trx: Tx,
+  actor: Actor,
+  draft: { id: string; caseId: string; version: number; instrument: { id: string; version: number }; definition: InstrumentDefinition },
+  result: Assessed,
+  bands: Band[] | null,
+  details: Record<string, unknown> = {},
+): Promise<Submitted> {
+  const { id } = draft;
+  await applyToDraft(trx, viewerOf(actor), id, draft.version, {
+    status: 'submitted',
+    answers: JSON.stringify(result.answers),
+    score: result.score,
+    score_band: result.scoreBand,
+    level: result.level,
+    judgement_rationale: result.rationale,
+    bands: bands ? JSON.stringify(bands) : null,
+    submitted_at: new Date(),
+  });
+  const triggered = triggeredInstruments(draft.definition, result.answers);
+  await actor.record(trx, {
+    action: 'risk.assessment.submit',
+    outcome: 'success',
+    subjectType: 'case',
+    subjectId: draft.caseId,
+    details: {
+      assessmentId: id,
+      instrument: draft.instrument.id,
+      version: draft.instrument.version,
+      score: result.score,
+      scoreBand: result.scoreBand,
+      level: result.level,
+      raisedByJudgement: result.raised,
+      triggered,
+      ...details,
+    },
+  });
+  return { id, score: result.score, scoreBand: result.scoreBand, level: result.level, raisedByJudgement: result.raised, triggered };
+}
+
+export type CompleteAssessmentInput = {
+  instrument: string;
+  /** By default the latest version the partnership holds. */
+  version?: number;
+  answers: Record<string, unknown>;
+  assessedOn: string;
+  victimParticipated: boolean;
+  level: RiskLevel | null;
+  rationale: string | null;
+};
+
+/**
+ * Records an assessment whose answers are all known at once (an agency's own system sends them with a referral:
+ * POST /api/v1/referrals), submitted at once, inside the caller's transaction, so a referral refused afterwards
+ * leaves no assessment behind. The checks are startDraft's and submitAssessment's: every question answered, the
+ * score banded with the partnership's thresholds, and professional judgement may raise the level but not lower it.
+ */
+export async function recordSubmittedAssessmentIn(trx: Tx, actor: Actor, caseId: string, input: CompleteAssessmentInput): Promise<Submitted> {
+  const viewer = viewerOf(actor);
+  assertAssessedOn(input.assessedOn);
+  // The draft is written first and refused answers throw: the caller's transaction then keeps nothing.
+  const { id, instrument } = await insertDraft(trx, viewer, caseId, input);
+  const bands = await bandsInUse(trx, viewer.partnershipId, instrument.definition);
+  const outcome = assess(instrument.definition, input.answers, { bands, level: input.level, rationale: input.rationale });
+  if ('problems' in outcome) throw riskErrors.answers(outcome.problems);
+  if ('refusal' in outcome) throw riskErrors.judgement(outcome.refusal);
+  const draft = { id, caseId, version: 1, instrument: { id: instrument.instrument_id, version: instrument.version }, definition: instrument.definition };
+  return markSubmitted(trx, actor, draft, outcome.result, bands, { allAnswersAtOnce: true });
 }
 
 /** A case's assessments, newest first (its risk history, drafts included); a case the viewer may not see is not found. */
