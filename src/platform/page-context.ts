@@ -14,6 +14,7 @@ const NAVIGATION: NavItem[] = [
   { href: '/admin/agencies', key: 'nav.agencies', permission: 'agencies:manage' },
   { href: '/admin/users', key: 'nav.users', permission: 'users:manage' },
   { href: '/admin/audit', key: 'nav.audit', permission: 'audit:read' },
+  { href: '/admin/settings', key: 'nav.settings', permission: 'settings:manage' },
 ];
 
 function navigationFor(request: FastifyRequest) {

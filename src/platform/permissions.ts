@@ -12,13 +12,14 @@ export const PERMISSIONS = [
   'subject-access:export',
   'people:merge',
   'referrals:screen',
+  'settings:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const CASEWORK: Permission[] = ['personal-data:read', 'aggregates:read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['agencies:manage', 'users:manage', 'tokens:manage', 'audit:read', 'subject-access:export'],
+  admin: ['agencies:manage', 'users:manage', 'tokens:manage', 'audit:read', 'subject-access:export', 'settings:manage'],
   // Merging two records of one person is a data-quality task for the MARAC coordinator, who sees across agencies.
   coordinator: [...CASEWORK, 'people:merge', 'referrals:screen'],
   chair: CASEWORK,

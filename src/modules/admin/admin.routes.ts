@@ -12,8 +12,10 @@ import { agencyTypeLabel, dateParts, presentAgency, presentUser, roleLabel, user
 import { presentAuditEvent } from './audit-log.presenter.js';
 import * as repo from './admin.repository.js';
 import * as admin from './admin.service.js';
+import { registerSettingsRoutes } from './settings.routes.js';
 
 export function registerAdminModule(app: FastifyInstance): void {
+  registerSettingsRoutes(app);
   const deps = { db: app.db, config: app.config, mailer: createMailer(app.config) };
   const typeItems = AGENCY_TYPES.map((type) => ({ value: type, text: agencyTypeLabel(type) }));
   const roleItems = ROLES.map((role) => ({ value: role, text: roleLabel(role), hint: { text: translate('en', `role.${role}.hint`) } }));

@@ -17,6 +17,7 @@ export const referralErrors = {
     ),
   noMaracAgency: () =>
     refused('no_marac_agency', 'destination', 'The partnership has not named the agency that receives MARAC referrals. Ask an administrator to set it.'),
+  maracAgency: () => refused('marac_agency', 'maracAgencyId', 'Select an active agency with an information-sharing agreement in force'),
   receivingAgency: () =>
     refused('receiving_agency', 'toAgencyId', 'Select an active agency with an information-sharing agreement in force to receive the referral'),
   assessmentNotFound: () => refused('assessment_not_found', 'riskAssessmentId', 'Select a submitted risk assessment on this case'),
