@@ -71,6 +71,9 @@ export function buildOpenApi(app: FastifyInstance) {
     const body = route.body ? (toSchema(route.body, 'input', components) as JsonObject) : null;
     const bodyObject = body?.$ref ? (components[String(body.$ref).split('/').pop()!] as JsonObject) : body;
     if (bodyObject?.properties?.version || route.method === 'PATCH') versioned = true;
+    if (route.conflict !== undefined) versioned = route.conflict;
+    for (const header of route.headers ?? [])
+      parameters.push({ name: header.name, in: 'header', required: false, description: header.description, schema: { type: 'string' } });
     const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
     (paths[openApiPath(route.url)] ??= {})[route.method.toLowerCase()] = {
       summary: route.summary,
@@ -89,6 +92,7 @@ export function buildOpenApi(app: FastifyInstance) {
         '403': problem('The token lacks the required scope'),
         ...(route.params ? { '404': problem('No such record, or none the token’s agency may see') } : {}),
         ...(versioned ? { '409': problem('The record has changed since the version sent (code edit_conflict)') } : {}),
+        ...Object.fromEntries(Object.entries(route.problems ?? {}).map(([status, description]) => [status, problem(description)])),
       },
     };
   }

@@ -52,6 +52,12 @@ export type ApiRoute<B = unknown, Q = unknown, P = unknown> = {
   query?: Schema<Q>;
   params?: Schema<P>;
   response: { status: number; schema: z.ZodType; description: string };
+  /** For the OpenAPI document: whether a stale record version is refused with 409 (default: PATCH, or a `version` field sent). */
+  conflict?: boolean;
+  /** For the OpenAPI document: other problem+json answers the route gives, by status, e.g. { 422: 'why' }. */
+  problems?: Record<number, string>;
+  /** For the OpenAPI document: request headers the route reads. */
+  headers?: { name: string; description: string }[];
   handler: (ctx: PageContext<B, Q, P> & { principal: TokenPrincipal }) => Promise<unknown>;
 };
 

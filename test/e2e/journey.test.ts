@@ -87,7 +87,7 @@ describe('Journey: an administrator sets up an agency and a user, who then signs
     const home = await HomePage.verifyOnPage(page, ADMIN.name);
     assert.equal(new URL(page.url()).pathname, '/');
     assert.equal(await home.signedInAs(), `${ADMIN.name} (${ADMIN.agency})`);
-    assert.deepEqual(await home.navigationItems(), ['Home', 'Agencies', 'Users', 'Audit log']);
+    assert.deepEqual(await home.navigationItems(), ['Home', 'Agencies', 'Users', 'Audit log', 'Settings']);
     await checkAccessibility(page, 'home (administrator)');
   });
 

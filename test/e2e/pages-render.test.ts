@@ -122,6 +122,19 @@ describe('Every admin page an administrator can reach renders and passes axe', (
     await checkAccessibility(page, '/admin/audit');
   });
 
+  it('the settings pages show the partnership’s referral rules and risk instruments', async () => {
+    for (const [path, heading] of [
+      ['/admin/settings', 'Partnership settings'],
+      ['/admin/settings/referrals', 'Referral rules'],
+      ['/admin/settings/risk/dash-ric-24/bands', 'Bands for Domestic abuse risk checklist (DASH RIC, 24 questions)'],
+      ['/admin/settings/risk/import', 'Import an instrument version'],
+    ]) {
+      await page.goto(`${running.baseUrl}${path}`);
+      assert.equal((await page.locator('h1').textContent())?.trim(), heading, path);
+      await checkAccessibility(page, path!);
+    }
+  });
+
   it('/account shows who is signed in', async () => {
     await page.goto(`${running.baseUrl}/account`);
     const account = await AccountPage.verifyOnPage(page);

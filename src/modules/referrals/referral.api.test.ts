@@ -333,6 +333,11 @@ describe('POST /api/v1/referrals', () => {
     assert.equal(operation.requestBody.content['application/json'].schema.$ref, '#/components/schemas/ReferralInput');
     assert.equal(operation.responses['201'].content['application/json'].schema.$ref, '#/components/schemas/ReferralCreated');
     assert.match(operation.summary, /Idempotency-Key/);
+    const header = operation.parameters.find((p: { in: string }) => p.in === 'header');
+    assert.deepEqual([header.name, header.required], ['Idempotency-Key', false]);
+    assert.ok(operation.responses['422'], 'the 422 answer is documented');
+    assert.equal(operation.responses['409'], undefined);
+    assert.equal(doc.paths['/api/v1/risk-assessments/score'].post.responses['409'], undefined, 'the instrument version is no record version');
     const schemas = doc.components.schemas;
     for (const name of ['ReferralVictim', 'ReferralPerpetrator', 'ReferralRiskAssessment', 'ReferralIncident', 'ReferralConsent'])
       assert.ok(schemas[name], name);

@@ -18,11 +18,19 @@ export function registerReferralsApi(app: FastifyInstance): void {
     audit: 'referral.create',
     personalData: true,
     summary:
-      'Refer a victim (to MARAC or a service) with their perpetrators, risk assessment and incidents, all saved or none. ' +
-      'Optional header Idempotency-Key (1 to 200 characters): a retry with the same key from the same token makes nothing twice and answers 201 with the referral first made, with the header Idempotent-Replayed: true. ' +
-      'A criterion the data does not support answers 422, as does a victim, perpetrator or case the token’s agency may not see (person_not_found, case_not_found).',
+      'Refer a victim (to MARAC or a service) with their perpetrators, risk assessment and incidents, all saved or none; safe to retry with an Idempotency-Key.',
     tags: ['Referrals'],
     body: referralInput,
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        description:
+          '1 to 200 printable characters. A retry with the same key from the same token makes nothing twice and answers 201 with the referral first made, with the header Idempotent-Replayed: true; the same key with a different referral answers 422 idempotency_key_reused.',
+      },
+    ],
+    problems: {
+      422: 'The data does not support the referral (criterion_not_met, isa_not_in_force, …), or names a victim, perpetrator or case the token’s agency may not see (person_not_found, case_not_found), or reuses an Idempotency-Key',
+    },
     response: {
       status: 201,
       schema: referralCreatedSchema,

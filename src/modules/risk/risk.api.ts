@@ -13,6 +13,8 @@ export function registerRiskApi(app: FastifyInstance): void {
     summary: 'Score a complete set of answers to a risk instrument and band the score, storing nothing',
     tags: ['Risk'],
     body: riskScoreRequest,
+    // "version" here picks the instrument's version; nothing is stored, so nothing can be stale.
+    conflict: false,
     response: { status: 200, schema: riskScore, description: 'The score and its band (null for an instrument with no score cut-off)' },
     handler: async ({ principal, request, body }) => {
       const result = await scoreWithoutStoring(app.db, principal.partnershipId, body);
