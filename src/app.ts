@@ -10,6 +10,7 @@ import { registerAdminModule } from './modules/admin/admin.routes.js';
 import { registerHomeModule } from './modules/home/home.routes.js';
 import { registerPeopleModule } from './modules/people/people.routes.js';
 import { registerReferralsApi } from './modules/referrals/referral.api.js';
+import { registerReferralsModule } from './modules/referrals/referrals.routes.js';
 import { registerRiskApi } from './modules/risk/risk.api.js';
 import { setUpAuthentication } from './platform/authentication.js';
 import { handleError, setUpErrorHandling } from './platform/error-handler.js';
@@ -57,6 +58,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   registerAdminModule(app);
   registerAdminApi(app);
   registerPeopleModule(app);
+  registerReferralsModule(app);
   registerRiskApi(app);
   registerReferralsApi(app);
   registerOpenApi(app);

@@ -34,18 +34,23 @@ export async function settings(db: DbOrTx, partnershipId: string) {
   return { escalationIncidents: row?.escalation_incidents ?? 3, escalationMonths: row?.escalation_months ?? 12, maracAgencyId: row?.marac_agency_id ?? null };
 }
 
-/** An active agency whose information-sharing agreement is in force on `today` (DOMAIN.md §6). */
-export async function agencyWithAgreement(db: DbOrTx, partnershipId: string, agencyId: string, today: string): Promise<boolean> {
-  const row = await db
+/** Active agencies whose information-sharing agreement is in force on `today` (DOMAIN.md §6). */
+function agenciesWithAgreement(db: DbOrTx, partnershipId: string, today: string) {
+  return db
     .selectFrom('agencies')
-    .select('id')
     .where('partnership_id', '=', partnershipId)
-    .where('id', '=', agencyId)
     .where('active', '=', true)
     .where('isa_signed_on', '<=', today)
-    .where((eb) => eb.or([eb('isa_expires_on', 'is', null), eb('isa_expires_on', '>=', today)]))
-    .executeTakeFirst();
-  return Boolean(row);
+    .where((eb) => eb.or([eb('isa_expires_on', 'is', null), eb('isa_expires_on', '>=', today)]));
+}
+
+export async function agencyWithAgreement(db: DbOrTx, partnershipId: string, agencyId: string, today: string): Promise<boolean> {
+  return Boolean(await agenciesWithAgreement(db, partnershipId, today).select('id').where('id', '=', agencyId).executeTakeFirst());
+}
+
+/** The agencies a referral may go to, by name. */
+export function listAgreementAgencies(db: DbOrTx, partnershipId: string, today: string) {
+  return agenciesWithAgreement(db, partnershipId, today).select(['id', 'name']).orderBy('name').execute();
 }
 
 /** A submitted assessment on the case: the one named, or else the latest with a score-based band. */

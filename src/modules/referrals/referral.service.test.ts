@@ -7,10 +7,10 @@ import type { UserPrincipal } from '../../platform/principal.js';
 import { userActor, type Actor } from '../../platform/request-context.js';
 import { createTestApp, type TestApp } from '../../../test/support/app.js';
 import { insertCase, insertPerson } from '../../../test/support/people.js';
-import { ensureShippedInstruments } from '../risk/risk.service.js';
 import { recordIncident, type IncidentInput } from './incident.service.js';
 import { createReferral, type ReferralInput } from './referral.service.js';
 import { decideReferral, screeningQueue } from './screening.service.js';
+import { insertSubmittedAssessment, prepareReferrals } from './referral.test-support.js';
 
 /**
  * Repeat detection, escalation counting, the MARAC criteria and screening, on a real database. Each call runs as
@@ -79,39 +79,21 @@ describe('referrals, repeats and screening', () => {
       { id: otherPerpetrator, role: 'perpetrator' },
     ]);
   }
-  async function assessment(caseId: string, score: number, band: 'standard' | 'medium' | 'high'): Promise<string> {
-    const row = await db()
-      .insertInto('risk_assessments')
-      .values({
-        partnership_id: t.partnershipId,
-        case_id: caseId,
-        person_id: victim,
-        instrument_id: 'dash-ric-24',
-        instrument_version: 1,
-        status: 'submitted',
-        answers: '{}',
-        score,
-        score_band: band,
-        level: band,
-        judgement_rationale: null,
-        bands: null,
-        assessor_user_id: null,
-        assessor_agency_id: agencies.POLICE!,
-        assessed_on: '2025-01-05',
-        victim_participated: true,
-        submitted_at: new Date(),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
-  }
+  const assessment = (caseId: string, score: number, band: 'standard' | 'medium' | 'high') =>
+    insertSubmittedAssessment(db(), {
+      partnershipId: t.partnershipId,
+      caseId,
+      personId: victim,
+      agencyId: agencies.POLICE!,
+      score,
+      band,
+      assessedOn: '2025-01-05',
+    });
 
   before(async () => {
     t = await createTestApp();
     const pid = t.partnershipId;
-    for (const a of await db().selectFrom('agencies').select(['id', 'code']).execute()) agencies[a.code] = a.id;
-    await ensureShippedInstruments(db(), pid);
-    await db().insertInto('referral_settings').values({ partnership_id: pid, marac_agency_id: agencies.COUNCIL!, updated_by: null }).execute();
+    Object.assign(agencies, await prepareReferrals(db(), pid));
     actors.police = await userActor(db(), pid, 'chair@demo.harbour.example', 'test');
     actors.housing = await userActor(db(), pid, 'rep@demo.harbour.example', 'test');
     actors.coordinator = await userActor(db(), pid, 'coordinator@demo.harbour.example', 'test');

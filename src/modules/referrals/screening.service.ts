@@ -28,6 +28,7 @@ export async function screeningQueue(db: Db, actor: Actor) {
       'r.id',
       'r.reference',
       'r.case_id',
+      'r.victim_id',
       'c.reference as case_reference',
       'r.criterion',
       'r.score',
