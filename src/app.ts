@@ -12,6 +12,7 @@ import { registerPeopleModule } from './modules/people/people.routes.js';
 import { registerReferralsApi } from './modules/referrals/referral.api.js';
 import { registerReferralsModule } from './modules/referrals/referrals.routes.js';
 import { registerRiskApi } from './modules/risk/risk.api.js';
+import { registerRiskModule } from './modules/risk/risk.routes.js';
 import { setUpAuthentication } from './platform/authentication.js';
 import { handleError, setUpErrorHandling } from './platform/error-handler.js';
 import { registerHealth } from './platform/health.js';
@@ -58,6 +59,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   registerAdminModule(app);
   registerAdminApi(app);
   registerPeopleModule(app);
+  registerRiskModule(app);
   registerReferralsModule(app);
   registerRiskApi(app);
   registerReferralsApi(app);

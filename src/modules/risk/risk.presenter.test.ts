@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { presentRiskHistory } from './risk.presenter.js';
+import { presentRiskHistory, presentRiskPanel } from './risk.presenter.js';
 import type { Assessment } from './risk.service.js';
 
 const assessment = (fields: Partial<Assessment>): Assessment => ({
@@ -65,5 +65,45 @@ describe('risk history presenter', () => {
       { date: '2026-03-01', score: 11, level: 'medium' },
       { date: '2026-04-01', score: 15, level: 'high' },
     ]);
+  });
+
+  it('puts submitted assessments in the history and its chart, and offers "Continue" on a draft to its assessor only', () => {
+    const panel = presentRiskPanel(
+      [
+        assessment({ id: 'mine', status: 'draft', score: null, scoreBand: null, level: null, assessedOn: '2026-05-02' }),
+        assessment({
+          id: 'theirs',
+          status: 'draft',
+          score: null,
+          scoreBand: null,
+          level: null,
+          assessor: { userId: 'u2', name: 'Ruth Okonkwo', agencyId: 'g1', agencyName: 'IDVA' },
+        }),
+        assessment({ id: 'b', score: 15, scoreBand: 'high', level: 'high', assessedOn: '2026-04-01' }),
+        assessment({ id: 'a', assessedOn: '2026-03-01' }),
+      ],
+      'u1',
+      'c1',
+    );
+    assert.equal(panel.caseId, 'c1');
+    assert.deepEqual(
+      panel.history.map((row) => row.id),
+      ['b', 'a'],
+    );
+    assert.deepEqual(
+      panel.drafts.map((draft) => [draft.id, draft.mine]),
+      [
+        ['mine', true],
+        ['theirs', false],
+      ],
+    );
+    assert.deepEqual(
+      panel.chart?.dots.map((dot) => [dot.label, dot.title]),
+      [
+        ['11', '1 March 2026: score 11, medium risk'],
+        ['15', '1 April 2026: score 15, high risk'],
+      ],
+    );
+    assert.equal(presentRiskPanel([], 'u1', 'c1').chart, null);
   });
 });

@@ -248,6 +248,27 @@ export async function saveSection(db: Db, actor: Actor, id: string, input: Secti
   });
 }
 
+export type ScorePreview = {
+  score: number;
+  questions: number;
+  answered: number;
+  /** The band the score gives once every question is answered (null before then, or with no cut-off). */
+  scoreBand: RiskLevel | null;
+  /** Whether the instrument has a score cut-off; without one the assessor decides the level. */
+  hasCutOff: boolean;
+};
+
+/**
+ * What "check your answers" shows of a draft before it is submitted: the score so far and, once every question is
+ * answered, the band it gives under the partnership's thresholds, exactly as submitting would work it out.
+ */
+export async function previewScore(db: DbOrTx, partnershipId: string, assessment: AssessmentDetail): Promise<ScorePreview> {
+  const bands = await bandsInUse(db, partnershipId, assessment.definition);
+  const { score, answered } = scoreAnswers(assessment.answers);
+  const questions = questionsOf(assessment.definition).length;
+  return { score, questions, answered, scoreBand: answered === questions ? bandFor(bands, score) : null, hasCutOff: bands !== null };
+}
+
 export type Submitted = { id: string; score: number; scoreBand: RiskLevel | null; level: RiskLevel; raisedByJudgement: boolean; triggered: string[] };
 
 /**
