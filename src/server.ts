@@ -2,7 +2,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDatabase } from './db/database.js';
 import { DataDirInUseError } from './db/data-dir-lock.js';
-import { migrateToLatest } from './db/migrator.js';
+import { analyzeDatabase, migrateToLatest } from './db/migrator.js';
 import { openDatabaseServer } from './db/open.js';
 import { seedDemo } from './db/seed-demo.js';
 import { ensurePartnership } from './modules/admin/admin.bootstrap.js';
@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
     const database = await lifecycle.start(Promise.resolve(createDatabase(server.connectionString, config.dbPoolSize)), (d) => d.close());
     const seeded = config.loadDemo ? await seedDemo(database.db, config.partnershipName) : false;
+    if (seeded) await analyzeDatabase(server.connectionString);
     if (!config.loadDemo) await ensurePartnership(database.db, config.partnershipName);
 
     const app = await lifecycle.start(buildApp({ config, db: database.db }), (a) => a.close());

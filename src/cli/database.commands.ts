@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
-import { migrateToLatest } from '../db/migrator.js';
+import { analyzeDatabase, migrateToLatest } from '../db/migrator.js';
 import { openDatabaseForCli } from '../db/open.js';
 import { seedDemo } from '../db/seed-demo.js';
 import { verifyAuditChain } from '../platform/audit.js';
@@ -26,8 +26,9 @@ export function registerDatabaseCommands(program: Command, config: () => Config)
     .command('seed-demo')
     .description('load the demo partnership into an empty database')
     .action(async () => {
-      await withDatabase(config(), async ({ db, config }) => {
+      await withDatabase(config(), async ({ db, config, connectionString }) => {
         const loaded = await seedDemo(db, config.partnershipName);
+        if (loaded) await analyzeDatabase(connectionString);
         console.log(loaded ? 'Demo partnership loaded.' : 'The database already holds a partnership: nothing loaded.');
       });
     });

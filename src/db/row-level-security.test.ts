@@ -97,6 +97,32 @@ describe('row-level security on people and cases', () => {
     assert.equal(people.length, 2);
   });
 
+  it('keeps access exact as sharing and case membership change: taking them away closes the records again', async () => {
+    const lone = ids.loneA!;
+    await db()
+      .insertInto('case_people')
+      .values({ partnership_id: t.partnershipId, case_id: ids.caseA!, person_id: lone, role: 'household_member', relationship: null, lives_with: null })
+      .execute();
+    assert.ok((await personIds(as('IDVA'))).includes(lone), 'added to a shared case: the IDVA service sees them');
+    await db().deleteFrom('case_people').where('case_id', '=', ids.caseA!).where('person_id', '=', lone).execute();
+    assert.ok(!(await personIds(as('IDVA'))).includes(lone), 'taken off it: hidden again');
+    await db().deleteFrom('case_agencies').where('case_id', '=', ids.caseA!).where('agency_id', '=', agencies.IDVA!).execute();
+    assert.deepEqual(await caseIds(as('IDVA')), []);
+    assert.deepEqual(await personIds(as('IDVA')), []);
+    await db()
+      .insertInto('case_agencies')
+      .values({ partnership_id: t.partnershipId, case_id: ids.caseA!, agency_id: agencies.IDVA!, added_by: null })
+      .execute();
+    await db().updateTable('cases').set({ owning_agency_id: agencies.HOUSING! }).where('id', '=', ids.caseB!).execute();
+    await db().updateTable('people').set({ owning_agency_id: agencies.POLICE! }).where('id', '=', ids.victimB!).execute();
+    assert.deepEqual(await personIds(as('HOUSING')), [ids.victimB], 'still seen through the case Housing owns');
+    await db().updateTable('cases').set({ owning_agency_id: agencies.POLICE! }).where('id', '=', ids.caseB!).execute();
+    assert.deepEqual(await caseIds(as('HOUSING')), [], 'a case handed to another agency leaves the old owner');
+    assert.deepEqual(await personIds(as('HOUSING')), []);
+    await db().updateTable('cases').set({ owning_agency_id: agencies.HOUSING! }).where('id', '=', ids.caseB!).execute();
+    await db().updateTable('people').set({ owning_agency_id: agencies.HOUSING! }).where('id', '=', ids.victimB!).execute();
+  });
+
   it('hides a record from a user or an agency on its "must not see" list, and shows them the entry that blocks them', async () => {
     const blocked = '00000000-0000-4000-8000-0000000000b1';
     const restriction = await db()
