@@ -52,6 +52,22 @@ it('the axe check is live: it fails, naming the rule and element, on a page with
   }
 });
 
+it('accepts only GOV.UK’s aria-expanded on a radio that reveals a question, and nothing else on the same radio', async () => {
+  const page = await browser.newPage();
+  const radios = (extra: string) =>
+    `<!doctype html><html lang="en"><head><title>Probe</title></head><body><main><h1>Probe</h1><div class="govuk-radios">` +
+    `<input class="govuk-radios__input" id="r1" name="r" type="radio" aria-controls="c1" aria-expanded="false"${extra}><label for="r1">One</label>` +
+    `<div id="c1">More</div></div></main></body></html>`;
+  try {
+    await page.setContent(radios(''));
+    await checkAccessibility(page, 'conditional reveal');
+    await page.setContent(radios(' aria-selected="true"'));
+    await assert.rejects(checkAccessibility(page, 'probe'), (error: Error) => /aria-allowed-attr[\s\S]*#r1/.test(error.message));
+  } finally {
+    await page.close();
+  }
+});
+
 describe('Every admin page an administrator can reach renders and passes axe', () => {
   let context: BrowserContext;
   let page: Page;

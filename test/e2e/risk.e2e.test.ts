@@ -7,7 +7,7 @@ import { seedRiskDemo } from '../../src/modules/risk/risk.demo.js';
 import { formatDate, londonToday } from '../../src/platform/format.js';
 import CaseListPage from './pages/people/caseListPage.js';
 import CasePage from './pages/people/casePage.js';
-import { PRACTITIONER, signInAs } from './pages/people/staff.js';
+import { COORDINATOR, PRACTITIONER, signInAs } from './pages/people/staff.js';
 import { CaseRiskPanel, CheckRiskAnswersPage, RiskRecordPage, RiskSectionPage, RiskSubmittedPage, RiskTaskListPage, StartRiskPage } from './pages/riskPages.js';
 import { checkAccessibility, checkAccessibilityWithoutJavaScript } from './support/axe.js';
 import { launchBrowser, startApp, type RunningApp } from './support/browser.js';
@@ -31,6 +31,9 @@ before(async () => {
   await seedPeopleDemo(db, running.t.partnershipId);
   await seedCasesDemo(db, running.t.partnershipId);
   await seedRiskDemo(db, running.t.partnershipId);
+  // Council Community Safety receives MARAC referrals, as in the demo partnership.
+  const council = await db.selectFrom('agencies').select('id').where('code', '=', 'COUNCIL').executeTakeFirstOrThrow();
+  await db.insertInto('referral_settings').values({ partnership_id: running.t.partnershipId, marac_agency_id: council.id, updated_by: null }).execute();
   browser = await launchBrowser();
 });
 
@@ -204,5 +207,67 @@ describe('Without JavaScript, the practitioner reads the DASH just submitted, an
     const saved = await RiskSectionPage.verifyOnPage(page, 'The stalking');
     assert.ok(await saved.question(3).getByLabel('Not known', { exact: true }).isChecked(), 'the answers were saved');
     assert.ok(await saved.question(1).getByLabel('Yes', { exact: true }).isChecked());
+  });
+});
+
+describe('Journey: with the DASH at high, the practitioner refers the victim to MARAC and the coordinator accepts the referral', () => {
+  let practitioner: Page;
+  let coordinator: Page;
+  let contexts: BrowserContext[] = [];
+  let referralUrl = '';
+  let referralReference = '';
+
+  before(async () => {
+    contexts = [await browser.newContext(), await browser.newContext()];
+    [practitioner, coordinator] = (await Promise.all(contexts.map((c) => c.newPage()))) as [Page, Page];
+    await signInAs(practitioner, running.baseUrl, PRACTITIONER);
+    await signInAs(coordinator, running.baseUrl, COORDINATOR);
+  });
+  after(async () => {
+    for (const context of contexts) await context.close();
+  });
+
+  it('makes a MARAC referral on visible high risk from the case, with the score it rests on', async () => {
+    await practitioner.goto(`${running.baseUrl}/cases`);
+    const list = await CaseListPage.verifyOnPage(practitioner);
+    await list.open(await list.referenceFor(VICTIM));
+    await practitioner.getByRole('button', { name: 'Make a referral' }).click();
+    await practitioner.getByRole('heading', { level: 1 }).waitFor();
+    assert.match(await practitioner.locator('main').innerText(), /14/, 'the form shows the latest score');
+    await practitioner.getByLabel('MARAC', { exact: true }).check();
+    await practitioner.getByLabel('Visible high risk').check();
+    await practitioner.getByLabel('Yes, the victim consented').check();
+    await checkAccessibility(practitioner, 'referral form');
+    await practitioner.getByRole('button', { name: 'Make referral' }).click();
+    await practitioner.waitForURL(/\/referrals\/[0-9a-f-]{36}$/);
+    referralUrl = practitioner.url();
+    referralReference = (await practitioner.getByRole('heading', { level: 1 }).innerText()).trim();
+    assert.match(referralReference, /^REF-\d{6}$/);
+    const main = await practitioner.locator('main').innerText();
+    assert.match(main, /Visible high risk/);
+    assert.match(main, /Awaiting screening/);
+    await checkAccessibility(practitioner, 'referral page');
+  });
+
+  it('the coordinator finds it in the screening queue and accepts it for the next MARAC', async () => {
+    await coordinator.goto(`${running.baseUrl}/referrals/screening`);
+    const row = coordinator.getByRole('row').filter({ hasText: referralReference });
+    assert.equal(await row.count(), 1, 'the referral is in the queue');
+    assert.match(await row.innerText(), /Visible high risk/);
+    await checkAccessibility(coordinator, 'screening queue');
+    await row.getByRole('link').first().click();
+    await coordinator.getByRole('heading', { level: 1 }).waitFor();
+    await coordinator.getByLabel('Accept for the next MARAC').check();
+    await checkAccessibility(coordinator, 'screening decision');
+    await coordinator.getByRole('button', { name: 'Save decision' }).click();
+    await coordinator.waitForURL(/\/referrals\/screening$/);
+    assert.match(await coordinator.locator('.govuk-notification-banner').innerText(), new RegExp(`Referral ${referralReference} accepted for the next MARAC`));
+    assert.equal(await coordinator.getByRole('row').filter({ hasText: referralReference }).count(), 0, 'no longer waiting');
+  });
+
+  it('the practitioner sees the decision on the referral', async () => {
+    await practitioner.goto(referralUrl);
+    assert.match(await practitioner.locator('main').innerText(), /Accepted/);
+    await checkAccessibility(practitioner, 'referral page after the decision');
   });
 });

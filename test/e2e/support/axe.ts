@@ -9,7 +9,28 @@ const axeSource = fs.readFileSync(path.join(path.dirname(require.resolve('axe-co
 
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
-type Violation = { id: string; impact: string | null; help: string; helpUrl: string; nodes: { target: unknown[]; failureSummary?: string }[] };
+type Violation = {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: { target: unknown[]; html: string; failureSummary?: string }[];
+};
+
+/**
+ * The one finding accepted, on its exact elements: GOV.UK Frontend marks a radio or checkbox that reveals a
+ * conditional question with aria-expanded, which ARIA 1.2 does not list for those roles, so axe reports
+ * aria-allowed-attr. GOV.UK keeps it on purpose after testing with screen reader users (alphagov/govuk-frontend#979)
+ * and Harbour follows the Design System's conditional reveal pattern. Any other attribute, rule or element fails.
+ */
+function acceptedNode(ruleId: string, node: { html: string; failureSummary?: string }): boolean {
+  return (
+    ruleId === 'aria-allowed-attr' &&
+    /class="govuk-(radios|checkboxes)__input"/.test(node.html) &&
+    /aria-expanded/.test(node.failureSummary ?? '') &&
+    !/aria-(?!expanded)[a-z]+=/.test((node.failureSummary ?? '').replace(/aria-expanded="[a-z]+"/g, ''))
+  );
+}
 
 declare global {
   interface Window {
@@ -42,13 +63,14 @@ export async function checkAccessibility(page: Page, label = page.url()): Promis
         impact: v.impact,
         help: v.help,
         helpUrl: v.helpUrl,
-        nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+        nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })),
       })),
       passes: r.passes.length,
     };
   }, WCAG_TAGS);
   assert.ok(results.passes > 0, `axe checked nothing on ${label}: is the page empty?`);
-  assert.equal(results.violations.length, 0, `Accessibility violations on ${label}:\n${describe(results.violations)}`);
+  const violations = results.violations.map((v) => ({ ...v, nodes: v.nodes.filter((n) => !acceptedNode(v.id, n)) })).filter((v) => v.nodes.length > 0);
+  assert.equal(violations.length, 0, `Accessibility violations on ${label}:\n${describe(violations)}`);
 }
 
 /**

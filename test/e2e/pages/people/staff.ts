@@ -9,6 +9,7 @@ export type StaffMember = { email: string; name: string; agency: string };
 
 /** Demo casework staff (src/modules/admin/admin.demo.ts). */
 export const IDVA: StaffMember = { email: 'idva@demo.harbour.example', name: 'Ruth Okonkwo', agency: 'Safer Futures IDVA Service' };
+export const COORDINATOR: StaffMember = { email: 'coordinator@demo.harbour.example', name: 'Tasha Greenwood', agency: 'Harbourshire Council Community Safety' };
 export const PRACTITIONER: StaffMember = { email: 'practitioner@demo.harbour.example', name: 'Nadia Sorensen', agency: 'Children’s Social Care' };
 
 /** Password, then an authenticator code, as the person would; ends on their home page. */
