@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import type { MaracTables } from '../modules/marac/marac.table.js';
 import type { PeopleTables } from '../modules/people/people.table.js';
 import type { ReferralTables } from '../modules/referrals/referrals.table.js';
 import type { RiskTables } from '../modules/risk/risk.table.js';
@@ -7,7 +8,7 @@ import type { PlatformTables } from '../platform/platform.tables.js';
 import { viewerPool } from './viewer.js';
 
 /** The whole schema, one interface per module merged here. */
-export interface Database extends PlatformTables, PeopleTables, RiskTables, ReferralTables {}
+export interface Database extends PlatformTables, PeopleTables, RiskTables, ReferralTables, MaracTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
