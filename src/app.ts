@@ -8,6 +8,7 @@ import { registerAccountModule } from './modules/account/account.routes.js';
 import { registerAdminApi } from './modules/admin/admin.api.js';
 import { registerAdminModule } from './modules/admin/admin.routes.js';
 import { registerHomeModule } from './modules/home/home.routes.js';
+import { registerMaracModule } from './modules/marac/marac.routes.js';
 import { registerPeopleModule } from './modules/people/people.routes.js';
 import { registerReferralsApi } from './modules/referrals/referral.api.js';
 import { registerReferralsModule } from './modules/referrals/referrals.routes.js';
@@ -61,6 +62,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   registerPeopleModule(app);
   registerRiskModule(app);
   registerReferralsModule(app);
+  registerMaracModule(app);
   registerRiskApi(app);
   registerReferralsApi(app);
   registerOpenApi(app);

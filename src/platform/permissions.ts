@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   'people:merge',
   'referrals:screen',
   'settings:manage',
+  'marac:coordinate',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -21,7 +22,7 @@ const CASEWORK: Permission[] = ['personal-data:read', 'aggregates:read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['agencies:manage', 'users:manage', 'tokens:manage', 'audit:read', 'subject-access:export', 'settings:manage'],
   // Merging two records of one person is a data-quality task for the MARAC coordinator, who sees across agencies.
-  coordinator: [...CASEWORK, 'people:merge', 'referrals:screen'],
+  coordinator: [...CASEWORK, 'people:merge', 'referrals:screen', 'marac:coordinate'],
   chair: CASEWORK,
   idva: CASEWORK,
   agency_rep: CASEWORK,

@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+import { registerAgendaRoutes } from './agenda.routes.js';
+import { registerMeetingRoutes } from './meeting.routes.js';
+import { registerResearchRoutes } from './research.routes.js';
+
+/** MARAC meetings (issue 5): schedules and meetings, agendas and publishing, agencies' research. */
+export function registerMaracModule(app: FastifyInstance): void {
+  registerMeetingRoutes(app);
+  registerAgendaRoutes(app);
+  registerResearchRoutes(app);
+}
