@@ -17,6 +17,8 @@ export type LoadJob = {
   connections: number;
   warmupSeconds: number;
   seconds: number;
+  /** Paths to request in turn (each connection takes the next); without it, every request goes to url. */
+  paths?: string[];
 };
 
 export type LoadSummary = {
@@ -44,9 +46,11 @@ type Recorder = { latencies: Float64Array; count: number; startedAt: number; per
 
 function run(job: LoadJob, seconds: number, recorder?: Recorder): Promise<RawResult> {
   return new Promise((resolve, reject) => {
-    const instance = autocannon({ url: job.url, headers: job.headers, connections: job.connections, duration: seconds, timeout: 10 }, (error, result) =>
-      error ? reject(error) : resolve(result as RawResult),
-    );
+    let next = 0;
+    const paths = job.paths;
+    const requests = paths?.length ? [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, path: paths[next++ % paths.length] }) }] : undefined;
+    const options = { url: job.url, headers: job.headers, connections: job.connections, duration: seconds, timeout: 10, ...(requests ? { requests } : {}) };
+    const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result as RawResult)));
     if (!recorder) return;
     instance.on('start', () => {
       recorder.startedAt = performance.now();
@@ -65,13 +69,13 @@ function run(job: LoadJob, seconds: number, recorder?: Recorder): Promise<RawRes
 }
 
 /** Nearest-rank percentile of sorted values. */
-function percentile(sorted: Float64Array, p: number): number {
+export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank]!;
 }
 
-function round(value: number, places = 2): number {
+export function round(value: number, places = 2): number {
   const factor = 10 ** places;
   return Math.round(value * factor) / factor;
 }

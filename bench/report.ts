@@ -10,7 +10,7 @@ export function fmt(value: number | null, places = 1): string {
   return value !== null && Number.isFinite(value) ? value.toLocaleString('en-GB', { minimumFractionDigits: places, maximumFractionDigits: places }) : '–';
 }
 
-function printTable(header: string[], lines: string[][]): void {
+export function printTable(header: string[], lines: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const row = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   console.log(row(header));

@@ -24,17 +24,18 @@
  *   BENCH_RESULTS_FILE    where the JSON goes (default <tmpdir>/harbour-bench/latest.json)
  *   DATABASE_URL          use that PostgreSQL server instead of an embedded one (it must allow CREATE DATABASE)
  *   HARBOUR_DB_POOL_SIZE  Harbour's connection pool (default 10, as in production)
+ *   BENCH_PEOPLE=1        (or `npm run bench -- --people`) instead: people search, duplicate checks and the case
+ *                         page on 1,000,000 generated people and 300,000 cases (bench/people.ts; about 6 minutes)
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { measureBreakdown, printBreakdown, type Component } from './breakdown.js';
 import { startProfiler, summariseProfile, type ProfileSummary } from './cpuprofile.js';
-import type { LoadJob, LoadMessage, LoadSummary } from './load.js';
+import type { LoadSummary } from './load.js';
 import { fmt, printFailures, printPageTargets, printProfiles, printResources, printResults } from './report.js';
-import { BASELINE_HTML, cleanUp, onCleanup, startBaseline, startDatabase, startHarbour, type Harbour } from './setup.js';
+import { BASELINE_HTML, cleanUp, numberFromEnv, runLoad, startBaseline, startDatabase, startHarbour, type Harbour } from './setup.js';
 import { machineBusy, machineCpu, mainThreadCpuSeconds, postgresCpuSeconds, postmasterPid } from './system.js';
 
 const TARGET_PAGE_RPS = 1_000;
@@ -42,15 +43,6 @@ const TARGET_PAGE_P99_MS = 50;
 const ADMIN_NAME = 'Morgan Ellery';
 const TARGET_KEYS = ['baseline', 'page', 'api'] as const;
 type TargetKey = (typeof TARGET_KEYS)[number];
-
-function numberFromEnv(name: string, fallback: number, { min, max }: { min: number; max: number }): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new Error(`${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(raw)}`);
-  return value;
-}
 
 function targetsFromEnv(): TargetKey[] {
   const raw = process.env.BENCH_TARGETS;
@@ -107,39 +99,6 @@ async function preflight(target: Target): Promise<void> {
       `Preflight for ${target.label} failed: ${target.url} answered ${response.status}${location ? ` → ${location}` : ''}: ${body.slice(0, 200)}`,
     );
   }
-}
-
-/**
- * Workers do not inherit tsx's loader from --import, so the worker starts from a few lines of plain
- * JavaScript that register tsx in its own thread and then import load.ts.
- */
-const WORKER_BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-import(workerData.tsxApi).then(({ register }) => { register(); return import(workerData.entry); });
-`;
-
-function runLoad(job: LoadJob): Promise<LoadSummary> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_BOOTSTRAP, {
-      eval: true,
-      workerData: { job, tsxApi: import.meta.resolve('tsx/esm/api'), entry: new URL('./load.ts', import.meta.url).href },
-    });
-    onCleanup('stop the load worker', () => worker.terminate().then(() => undefined));
-    let settled = false;
-    worker.once('message', (message: LoadMessage) => {
-      settled = true;
-      if (message.ok) resolve(message.summary);
-      else reject(new Error(`The load generator failed: ${message.error}`));
-      void worker.terminate();
-    });
-    worker.once('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`The load worker exited (code ${code}) without a result`));
-    });
-  });
 }
 
 const round = (value: number, places = 2) => Math.round(value * 10 ** places) / 10 ** places;
@@ -205,9 +164,8 @@ function pageTargets(page: Measured): PageTargets {
   };
 }
 
-async function main(): Promise<number> {
-  const started = Date.now();
-  const budgetMs = SELECTED.length * (WARMUP_SECONDS + SECONDS + 5) * 1000 + 60_000;
+/** Stops everything, after cleaning up, when the run overruns its budget or is interrupted. */
+function guard(budgetMs: number): void {
   const watchdog = setTimeout(() => {
     console.error(`\nThe benchmark overran its ${Math.round(budgetMs / 1000)} s budget: stopping.`);
     void cleanUp().finally(() => process.exit(2));
@@ -220,6 +178,11 @@ async function main(): Promise<number> {
       void cleanUp().finally(() => process.exit(130));
     });
   }
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  guard(SELECTED.length * (WARMUP_SECONDS + SECONDS + 5) * 1000 + 60_000);
 
   const loadBefore = os.loadavg();
   console.log(
@@ -329,9 +292,16 @@ async function main(): Promise<number> {
   return 0;
 }
 
+/** `npm run bench -- --people` or BENCH_PEOPLE=1: the people and cases benchmark on generated data (bench/people.ts) instead. */
+async function people(): Promise<number> {
+  const { peopleMain, peopleBudgetMs } = await import('./people.js');
+  guard(peopleBudgetMs());
+  return peopleMain();
+}
+
 let exitCode = 1;
 try {
-  exitCode = await main();
+  exitCode = process.argv.includes('--people') || process.env.BENCH_PEOPLE === '1' ? await people() : await main();
 } catch (error) {
   if (interrupted) {
     exitCode = 130;

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
@@ -18,8 +19,18 @@ import { seedAdminDemo } from '../src/modules/admin/admin.demo.js';
 import { createApiToken } from '../src/modules/admin/admin.service.js';
 import { systemActor } from '../src/platform/request-context.js';
 import { SESSION_COOKIE } from '../src/platform/session.js';
+import type { LoadJob, LoadMessage, LoadSummary } from './load.js';
 
 const ADMIN_EMAIL = 'admin@demo.harbour.example';
+
+export function numberFromEnv(name: string, fallback: number, { min, max }: { min: number; max: number }): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(raw)}`);
+  return value;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Cleanup: a stack, run in reverse, once, whatever happens.
@@ -122,20 +133,43 @@ export async function startBaseline(): Promise<string> {
   return baseline.listen({ host: '127.0.0.1', port: 0 });
 }
 
+/** The statement that last gave a connection its session settings (a `select set_config(…)`, as the viewer pool sends). */
+export type SessionState = { text: string; values: unknown[] | undefined };
+/**
+ * A statement as it leaves a pooled client: what bench/people.ts replays through plain pg. `checkout` numbers
+ * the pool checkouts (statements sharing one shared a connection); `state` is the connection's session settings then.
+ */
+export type StatementCall = { checkout: number; state: SessionState | undefined; text: string; values: unknown[] | undefined; done: unknown };
+let statementTap: ((call: StatementCall) => void) | undefined;
+
+/** Sees every statement Harbour sends until called again with undefined. */
+export function tapStatements(tap: ((call: StatementCall) => void) | undefined): void {
+  statementTap = tap;
+}
+
 /**
  * Counts the statements Harbour sends, by first keyword (select, update, begin…), by wrapping each pooled
  * client's query() as it connects: round trips per request, measured rather than guessed.
  */
 function countStatements(pool: pg.Pool): Record<string, number> {
   const counts: Record<string, number> = {};
+  const checkoutOf = new WeakMap<object, number>();
+  const stateOf = new WeakMap<object, SessionState>();
+  let checkouts = 0;
+  pool.on('acquire', (client) => checkoutOf.set(client, ++checkouts));
   pool.on('connect', (client) => {
     const original = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      const first = args[0];
-      const text = typeof first === 'string' ? first : typeof first === 'object' && first && 'text' in first ? String(first.text) : '';
+      const [first, second] = args;
+      const config = typeof first === 'object' && first !== null && 'text' in first ? (first as { text: unknown; values?: unknown }) : null;
+      const text = typeof first === 'string' ? first : config ? String(config.text) : '';
       const kind = /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'other';
       counts[kind] = (counts[kind] ?? 0) + 1;
-      return original(...args);
+      const done = original(...args);
+      const values = Array.isArray(second) ? second : Array.isArray(config?.values) ? config.values : undefined;
+      statementTap?.({ checkout: checkoutOf.get(client) ?? 0, state: stateOf.get(client), text, values, done });
+      if (/^\s*select set_config\(/i.test(text)) stateOf.set(client, { text, values });
+      return done;
     };
   });
   return counts;
@@ -150,6 +184,7 @@ export type Harbour = {
   poolSize: number;
   pool: pg.Pool;
   statements: Record<string, number>;
+  partnershipId: string;
 };
 
 export async function startHarbour(connectionString: string): Promise<Harbour> {
@@ -168,5 +203,51 @@ export async function startHarbour(connectionString: string): Promise<Harbour> {
   const admin = await database.db.selectFrom('users').select('id').where('email', '=', ADMIN_EMAIL).executeTakeFirstOrThrow();
   const { cookieValue } = await app.sessions.create({ userId: admin.id, partnershipId });
   const { token } = await createApiToken({ db: database.db }, systemActor(partnershipId, 'bench'), { agencyCode: 'POLICE', scopes: ['*'], name: 'bench' });
-  return { app, url, cookieValue, cookie: `${SESSION_COOKIE}=${cookieValue}`, token, poolSize: config.dbPoolSize, pool: database.pool, statements };
+  return {
+    app,
+    url,
+    cookieValue,
+    cookie: `${SESSION_COOKIE}=${cookieValue}`,
+    token,
+    poolSize: config.dbPoolSize,
+    pool: database.pool,
+    statements,
+    partnershipId,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The load generator, in a worker thread.
+
+/**
+ * Workers do not inherit tsx's loader from --import, so the worker starts from a few lines of plain
+ * JavaScript that register tsx in its own thread and then import load.ts.
+ */
+const WORKER_BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+import(workerData.tsxApi).then(({ register }) => { register(); return import(workerData.entry); });
+`;
+
+export function runLoad(job: LoadJob): Promise<LoadSummary> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_BOOTSTRAP, {
+      eval: true,
+      workerData: { job, tsxApi: import.meta.resolve('tsx/esm/api'), entry: new URL('./load.ts', import.meta.url).href },
+    });
+    onCleanup('stop the load worker', () => worker.terminate().then(() => undefined));
+    let settled = false;
+    worker.once('message', (message: LoadMessage) => {
+      settled = true;
+      if (message.ok) resolve(message.summary);
+      else reject(new Error(`The load generator failed: ${message.error}`));
+      void worker.terminate();
+    });
+    worker.once('error', (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`The load worker exited (code ${code}) without a result`));
+    });
+  });
 }

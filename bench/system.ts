@@ -46,12 +46,12 @@ export function machineBusy(before: MachineCpu | null, after: MachineCpu | null)
   return (after.busy - before.busy) / (after.total - before.total);
 }
 
-function statOf(pid: number, file = `/proc/${pid}/stat`): { ppid: number; cpuTicks: number } | null {
+function statOf(pid: number, file = `/proc/${pid}/stat`): { ppid: number; cpuTicks: number; exitedChildTicks: number } | null {
   try {
     const stat = fs.readFileSync(file, 'utf8');
     // The command name is in parentheses and may hold spaces: split after its closing one.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+    return { ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]), exitedChildTicks: Number(fields[13]) + Number(fields[14]) };
   } catch {
     return null;
   }
@@ -77,7 +77,9 @@ export async function postmasterPid(connectionString: string): Promise<number | 
  */
 export function postgresCpuSeconds(postmaster: number | null): number | null {
   if (postmaster === null || !fs.existsSync('/proc')) return null;
-  let ticks = statOf(postmaster)?.cpuTicks ?? 0;
+  // Processes that have exited (parallel query workers, closed connections) count in the postmaster's children's time.
+  const server = statOf(postmaster);
+  let ticks = (server?.cpuTicks ?? 0) + (server?.exitedChildTicks ?? 0);
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = statOf(Number(entry));
