@@ -270,6 +270,19 @@ describe('MARAC agendas', () => {
     assert.ok(events.length >= 2 && events.every((e) => e.subject_id === m1 && e.outcome === 'success'), JSON.stringify(events));
   });
 
+  it('renders every MARAC page in its own words', async () => {
+    const item = await db().selectFrom('marac_agenda_items').select('id').where('meeting_id', '=', m1).executeTakeFirstOrThrow();
+    const pages = ['/marac', '/marac/schedules', '/marac/schedules/new', '/marac/meetings/new', '/marac/planning'].concat(
+      ['', '/edit', '/publish', '/research', `/items/${item.id}`, `/items/${item.id}/move`].map((path) => `/marac/meetings/${m1}${path}`),
+    );
+    for (const url of pages) {
+      const page = await clients.coordinator!.get(url);
+      assert.equal(page.statusCode, 200, url);
+      const main = page.body.slice(page.body.indexOf('<main'), page.body.indexOf('</main>'));
+      assert.doesNotMatch(main, /\[missing text|undefined|\[object Object\]/, url);
+    }
+  });
+
   it('shows no case content to an agency whose information-sharing agreement is not in force, even if it was invited', async () => {
     await db()
       .insertInto('marac_meeting_agencies')
