@@ -14,7 +14,7 @@ import { researchedByAgency } from './research.service.js';
 /** The meeting page and its agenda, the coordinator's planning, reordering, moving and publishing (issue 5, step 2). */
 export function registerAgendaRoutes(app: FastifyInstance): void {
   const db = app.db;
-  const publishDeps = { db, config: app.config, mailer: createMailer(app.config) };
+  const publishDeps = { db, baseUrl: app.config.baseUrl, mailer: createMailer(app.config) };
   const notify = (request: FastifyRequest, key: string, params?: Record<string, string | number>) =>
     app.sessions.setFlash(request.session!.idHash, { notice: translate('en', key, params) });
   const meetingUrl = (request: FastifyRequest) => `/marac/meetings/${(request.params as { id: string }).id}`;

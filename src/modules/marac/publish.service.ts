@@ -1,4 +1,3 @@
-import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
 import { formatDate, londonToday } from '../../platform/format.js';
 import { translate } from '../../platform/i18n.js';
@@ -21,7 +20,7 @@ import * as repo from './publish.repository.js';
  * kept in marac_notifications with exactly what it said and whether it went.
  */
 
-export type PublishDeps = { db: Db; config: Config; mailer: Mailer };
+export type PublishDeps = { db: Db; baseUrl: string; mailer: Mailer };
 
 /** The publish page: every active agency, whether it may be invited (agreement in force) and whether it already is. */
 export async function publishForm(db: Db, actor: Actor, meetingId: string) {
@@ -45,12 +44,12 @@ export async function publishForm(db: Db, actor: Actor, meetingId: string) {
 }
 
 /** The e-mail: where and when, and a link. Nothing about any case. */
-export function agendaEmail(config: Config, meeting: Pick<MeetingRow, 'id' | 'area_name' | 'meeting_date' | 'starts_at'>) {
+export function agendaEmail(baseUrl: string, meeting: Pick<MeetingRow, 'id' | 'area_name' | 'meeting_date' | 'starts_at'>) {
   const params = {
     area: meeting.area_name,
     date: formatDate(meeting.meeting_date),
     time: meeting.starts_at.slice(0, 5),
-    link: `${config.baseUrl}/marac/meetings/${meeting.id}`,
+    link: `${baseUrl}/marac/meetings/${meeting.id}`,
   };
   return { subject: translate('en', 'marac.email.agendaSubject', params), body: translate('en', 'marac.email.agendaBody', params) };
 }
@@ -77,7 +76,7 @@ export async function publishAgenda(deps: PublishDeps, actor: Actor, meetingId: 
       (await listItems(trx, viewer, meetingId)).map((i) => i.case_id),
     );
     await repo.markPublished(trx, viewer.partnershipId, meetingId, agendaVersion, viewer.userId);
-    const email = agendaEmail(deps.config, meeting);
+    const email = agendaEmail(deps.baseUrl, meeting);
     const staff = await repo.meetingStaff(trx, viewer.partnershipId, invited);
     const rows = await repo.insertNotifications(
       trx,
