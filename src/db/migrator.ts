@@ -7,7 +7,9 @@ import pg from 'pg';
 const migrationFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 function migratorFor(db: Kysely<unknown>): Migrator {
-  return new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }) });
+  // Modules are built in parallel, so a migration may land with an earlier name than one a database has already run;
+  // each is independent of those after it by name, and is applied when it appears.
+  return new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }), allowUnorderedMigrations: true });
 }
 
 /** Migrations run as the connecting (owning) role, not the restricted application role. */

@@ -29,15 +29,21 @@ function nameScore(name: NameQuery): RawBuilder<number> {
       + case when n.given_key = ${name.family} then 3 when n.given_metaphone = dmetaphone(${name.family}) then 1 else 0 end)`;
   }
   return sql<number>`(case when n.family_key = ${name.family} then 4 when n.family_metaphone = dmetaphone(${name.family}) then 2 else 0 end
-    + case when n.given_key = ${name.given} then 3 when n.given_key like ${`${name.given}%`} then 2 when n.given_metaphone = dmetaphone(${name.given}) then 1 else 0 end)`;
+    + case when n.given_key = ${name.given} then 3 when starts_with(n.given_key, ${name.given}) then 2 when n.given_metaphone = dmetaphone(${name.given}) then 1 else 0 end)`;
 }
 
+/**
+ * Which name rows match. Every stored metaphone is dmetaphone() of its key (person.repository.ts), so a matching key
+ * implies a matching sound and the sound alone is tested; starts_with() rather than LIKE, because it is leakproof:
+ * PostgreSQL may then apply it, through the (family sound, given prefix) index, before the row-level policy
+ * (docs/performance.md, "People and cases at scale").
+ */
 function nameCondition(name: NameQuery): RawBuilder<SqlBool> {
-  const family = sql<SqlBool>`(n.family_key = ${name.family} or n.family_metaphone = dmetaphone(${name.family}))`;
+  const family = sql<SqlBool>`n.family_metaphone = dmetaphone(${name.family})`;
   if (name.given) {
-    return sql<SqlBool>`(${family} and (n.given_key like ${`${name.given}%`} or n.given_metaphone = dmetaphone(${name.given})))`;
+    return sql<SqlBool>`(${family} and (starts_with(n.given_key, ${name.given}) or n.given_metaphone = dmetaphone(${name.given})))`;
   }
-  return sql<SqlBool>`(${family} or n.given_key = ${name.family} or n.given_metaphone = dmetaphone(${name.family}))`;
+  return sql<SqlBool>`(${family} or n.given_metaphone = dmetaphone(${name.family}))`;
 }
 
 /**
@@ -84,9 +90,10 @@ export type DuplicateCandidate = PersonMatch & { reasons: string[] };
 export async function findDuplicateCandidates(db: DbOrTx, viewer: Viewer, probe: DuplicateProbe, limit = 10): Promise<DuplicateCandidate[]> {
   // Looser than search: first names vary most ("Siobhan"/"Shivaun"), so the same initial will do, and a family
   // name one or two letters out counts when something else (the exact date of birth, the postcode) agrees.
-  const soundsAlike = sql<SqlBool>`(n.family_key = ${probe.family} or n.family_metaphone = dmetaphone(${probe.family}))`;
+  const soundsAlike = sql<SqlBool>`n.family_metaphone = dmetaphone(${probe.family})`;
   const spelledAlike = sql<SqlBool>`levenshtein(n.family_key, ${probe.family}) <= 2`;
-  const sameInitial = sql<SqlBool>`(left(n.given_key, 1) = ${probe.given.slice(0, 1)} or n.given_metaphone = dmetaphone(${probe.given}))`;
+  const initial = probe.given.slice(0, 1);
+  const sameInitial = sql<SqlBool>`(${initial ? sql`starts_with(n.given_key, ${initial})` : sql`n.given_key = ''`} or n.given_metaphone = dmetaphone(${probe.given}))`;
   const nearDob = probe.dateOfBirth ? sql<SqlBool>`(p.date_of_birth is null or abs(p.date_of_birth - ${probe.dateOfBirth}::date) <= 366)` : sql<SqlBool>`true`;
   const sameDob = probe.dateOfBirth ? sql<SqlBool>`p.date_of_birth = ${probe.dateOfBirth}::date` : sql<SqlBool>`false`;
   const name = sql<SqlBool>`(${sameInitial} and ((${soundsAlike} and ${nearDob}) or (${sameDob} and ${spelledAlike})))`;
@@ -97,6 +104,15 @@ export async function findDuplicateCandidates(db: DbOrTx, viewer: Viewer, probe:
     ? sql<SqlBool>`exists (select 1 from person_addresses pa where pa.partnership_id = p.partnership_id and pa.person_id = p.id
         and pa.postcode_key = ${probe.postcode} and (not pa.confidential_refuge or pa.recorded_by_agency_id = ${viewer.agencyId}))`
     : sql<SqlBool>`false`;
+  // The conditions above can match only these people, each set found through an index; without it no index
+  // serves the OR of four tests and every name row of the partnership is read (docs/performance.md).
+  const pid = viewer.partnershipId;
+  const candidates = [
+    sql`select n.person_id from person_names n where n.partnership_id = ${pid} and ${soundsAlike} and ${sameInitial}`,
+    ...(probe.dateOfBirth ? [sql`select id from people where partnership_id = ${pid} and date_of_birth = ${probe.dateOfBirth}::date`] : []),
+    ...(probe.phones.length ? [sql`select person_id from person_contacts where partnership_id = ${pid} and value_key in (${sql.join(probe.phones)})`] : []),
+    ...(probe.postcode ? [sql`select person_id from person_addresses where partnership_id = ${pid} and postcode_key = ${probe.postcode}`] : []),
+  ];
   const result = await sql<PersonMatch & { by_name: boolean; by_phone: boolean; by_postcode: boolean }>`
     select distinct on (p.id)
       p.id, primary_name.given_name, primary_name.family_name,
@@ -109,6 +125,7 @@ export async function findDuplicateCandidates(db: DbOrTx, viewer: Viewer, probe:
     join person_names primary_name on primary_name.partnership_id = p.partnership_id and primary_name.person_id = p.id and primary_name.is_primary
     join agencies a on a.partnership_id = p.partnership_id and a.id = p.owning_agency_id
     where n.partnership_id = ${viewer.partnershipId} and ${personVisible(viewer, 'p')}
+      and n.person_id in (${sql.join(candidates, sql` union all `)})
       and (${name} or ${samePhone} or (${samePostcode} and (${soundsAlike} or ${spelledAlike})))
     order by p.id, ${name} desc`.execute(db);
   return result.rows
