@@ -13,6 +13,7 @@ const NAVIGATION: NavItem[] = [
   { href: '/cases', key: 'nav.cases', permission: 'personal-data:read' },
   { href: '/referrals/screening', key: 'referrals.nav.screening', permission: 'referrals:screen' },
   { href: '/marac', key: 'marac.nav.meetings', permission: 'personal-data:read' },
+  { href: '/marac/actions', key: 'marac.actions.nav', permission: 'personal-data:read' },
   { href: '/admin/agencies', key: 'nav.agencies', permission: 'agencies:manage' },
   { href: '/admin/users', key: 'nav.users', permission: 'users:manage' },
   { href: '/admin/audit', key: 'nav.audit', permission: 'audit:read' },

@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   'referrals:screen',
   'settings:manage',
   'marac:coordinate',
+  'marac:minute',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -22,8 +23,9 @@ const CASEWORK: Permission[] = ['personal-data:read', 'aggregates:read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['agencies:manage', 'users:manage', 'tokens:manage', 'audit:read', 'subject-access:export', 'settings:manage'],
   // Merging two records of one person is a data-quality task for the MARAC coordinator, who sees across agencies.
-  coordinator: [...CASEWORK, 'people:merge', 'referrals:screen', 'marac:coordinate'],
-  chair: CASEWORK,
+  coordinator: [...CASEWORK, 'people:merge', 'referrals:screen', 'marac:coordinate', 'marac:minute'],
+  // The chair runs the meeting with the coordinator: the attendance register, minutes and actions.
+  chair: [...CASEWORK, 'marac:minute'],
   idva: CASEWORK,
   agency_rep: CASEWORK,
   practitioner: CASEWORK,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { registerAgendaRoutes } from './agenda.routes.js';
+import { registerMeetingDayRoutes } from './meeting-day.routes.js';
 import { registerMeetingRoutes } from './meeting.routes.js';
 import { registerResearchRoutes } from './research.routes.js';
 
@@ -8,4 +9,5 @@ export function registerMaracModule(app: FastifyInstance): void {
   registerMeetingRoutes(app);
   registerAgendaRoutes(app);
   registerResearchRoutes(app);
+  registerMeetingDayRoutes(app);
 }
