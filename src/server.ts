@@ -7,6 +7,9 @@ import { openDatabaseServer } from './db/open.js';
 import { seedDemo } from './db/seed-demo.js';
 import { ensurePartnership } from './modules/admin/admin.bootstrap.js';
 import { DEMO_PASSWORD, DEMO_USERS, demoTotpSecret } from './modules/admin/admin.demo.js';
+import { maracJobs } from './modules/marac/reminders.service.js';
+import { startJobRunner } from './platform/jobs.js';
+import { createMailer } from './platform/mail.js';
 import { purgeRateLimits } from './platform/rate-limit.js';
 import { SessionStore } from './platform/session.js';
 
@@ -100,6 +103,16 @@ async function main(): Promise<void> {
       void purgeRateLimits(database.db, 86_400).catch((error) => app.log.warn({ err: error }, 'rate limit purge failed'));
     }, 10 * 60_000);
     housekeeping.unref();
+    // Background jobs (MARAC reminders and chasing), kept in PostgreSQL: every app server may run them, each job runs once.
+    await lifecycle.start(
+      Promise.resolve(
+        startJobRunner(database.db, {
+          ...maracJobs({ db: database.db, config, mailer: createMailer(config) }),
+          onError: (error) => app.log.warn({ err: error }, 'background job failed'),
+        }),
+      ),
+      (runner) => runner.stop(),
+    );
 
     await app.listen({ port: config.port, host: config.host });
     if (config.loadDemo) printDemoSignIn(config);
