@@ -219,3 +219,19 @@ export async function touchAgenda(db: DbOrTx, partnershipId: string, meetingId: 
 export async function lockAgendas(db: DbOrTx, partnershipId: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`marac-agenda:${partnershipId}`}, 0))`.execute(db);
 }
+
+/** The meetings a case is on (latest first), for the case page: the case is already found visible. */
+export function caseMeetings(db: DbOrTx, viewer: Viewer, caseId: string) {
+  return db
+    .selectFrom('marac_agenda_items as i')
+    .innerJoin('cases as c', (join) => join.onRef('c.partnership_id', '=', 'i.partnership_id').onRef('c.id', '=', 'i.case_id'))
+    .innerJoin('marac_meetings as m', (join) => join.onRef('m.partnership_id', '=', 'i.partnership_id').onRef('m.id', '=', 'i.meeting_id'))
+    .innerJoin('areas as a', (join) => join.onRef('a.partnership_id', '=', 'm.partnership_id').onRef('a.id', '=', 'm.area_id'))
+    .select(['i.id', 'i.kind', 'm.id as meeting_id', 'm.meeting_date', 'm.starts_at', 'm.status', 'a.name as area_name'])
+    .where('i.partnership_id', '=', viewer.partnershipId)
+    .where('i.case_id', '=', caseId)
+    .where(caseVisible(viewer, 'c'))
+    .orderBy('m.meeting_date', 'desc')
+    .limit(50)
+    .execute();
+}

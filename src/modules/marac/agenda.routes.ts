@@ -4,14 +4,16 @@ import { createMailer } from '../../platform/mail.js';
 import { renderPage } from '../../platform/page-context.js';
 import { actorFor, type Actor } from '../../platform/request-context.js';
 import { page, requireUser } from '../../platform/routes.js';
+import { addCasePanel } from '../people/case.panels.js';
+import { caseMeetings } from './agenda.repository.js';
 import * as agenda from './agenda.service.js';
-import { meetingChoice, meetingTitle, presentAgendaPage, presentItem, presentProposal } from './marac.presenter.js';
+import { meetingChoice, meetingTitle, presentAgendaPage, presentCasePanel, presentItem, presentProposal } from './marac.presenter.js';
 import { agendaVersionForm, idParams, itemParams, moveItemForm, placeForm, publishAgendaForm, reorderForm, confirmForm } from './marac.schemas.js';
 import { listAreas } from './meeting.service.js';
 import { publishAgenda, publishForm } from './publish.service.js';
 import { researchedByAgency } from './research.service.js';
 
-/** The meeting page and its agenda, the coordinator's planning, reordering, moving and publishing (issue 5, step 2). */
+/** The meeting page and its agenda, the coordinator's planning, reordering, moving and publishing (issue 5, step 2); the case page's MARAC panel. */
 export function registerAgendaRoutes(app: FastifyInstance): void {
   const db = app.db;
   const publishDeps = { db, baseUrl: app.config.baseUrl, mailer: createMailer(app.config) };
@@ -19,6 +21,12 @@ export function registerAgendaRoutes(app: FastifyInstance): void {
     app.sessions.setFlash(request.session!.idHash, { notice: translate('en', key, params) });
   const meetingUrl = (request: FastifyRequest) => `/marac/meetings/${(request.params as { id: string }).id}`;
   const areaNames = async (actor: Actor) => new Map((await listAreas(db, actor)).map((a) => [a.id, a.name]));
+
+  addCasePanel(app, {
+    id: 'marac',
+    template: 'marac/views/case-panel.njk',
+    load: async (panelDb, viewer, caseId) => presentCasePanel(await caseMeetings(panelDb, viewer, caseId)),
+  });
 
   page(app, {
     method: 'GET',

@@ -209,3 +209,16 @@ export function researchValues(row: ResearchRow | null): Record<string, string> 
 export function formValues(sent: Record<string, unknown> | undefined, defaults: Record<string, unknown>): Record<string, unknown> {
   return sent && Object.keys(sent).length > 0 ? sent : defaults;
 }
+
+/** The case page's MARAC panel: each meeting the case is on, what kind of case it was there, and whether it has been heard. */
+export function presentCasePanel(rows: { kind: string; meeting_id: string; meeting_date: string; starts_at: string; status: string; area_name: string }[]) {
+  if (rows.length === 0) return null;
+  return {
+    meetings: rows.map((row) => ({
+      href: `/marac/meetings/${row.meeting_id}`,
+      title: meetingTitle(row),
+      kind: kindTag(row.kind),
+      status: t(row.status === 'scheduled' ? 'marac.case.onAgenda' : `marac.status.${row.status}`),
+    })),
+  };
+}

@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Updateable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
 import type { MaracMeetingsTable, MaracSchedulesTable } from './marac.table.js';
 
@@ -51,18 +51,6 @@ export type ScheduleRow = NonNullable<Awaited<ReturnType<typeof findSchedule>>>;
 
 export async function insertSchedule(db: DbOrTx, row: Insertable<MaracSchedulesTable>): Promise<string> {
   return (await db.insertInto('marac_schedules').values(row).returning('id').executeTakeFirstOrThrow()).id;
-}
-
-/** Optimistic lock: applies only to the version the editor saw. */
-export async function updateSchedule(db: DbOrTx, partnershipId: string, id: string, version: number, change: Updateable<MaracSchedulesTable>) {
-  const result = await db
-    .updateTable('marac_schedules')
-    .set({ ...change, version: version + 1, updated_at: new Date() })
-    .where('partnership_id', '=', partnershipId)
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Inserts the meetings a schedule's slots call for; a slot that already has its meeting is left alone. */
@@ -122,17 +110,6 @@ export function listMeetings(db: DbOrTx, partnershipId: string, options: { from?
   if (options.before) query = query.where('m.meeting_date', '<', options.before).orderBy('m.meeting_date', 'desc').orderBy('m.starts_at', 'desc');
   if (options.openOnly) query = query.where('m.status', '=', 'scheduled');
   return query.orderBy('a.name').limit(options.limit).execute();
-}
-
-export async function updateMeeting(db: DbOrTx, partnershipId: string, id: string, version: number, change: Updateable<MaracMeetingsTable>) {
-  const result = await db
-    .updateTable('marac_meetings')
-    .set({ ...change, version: version + 1, updated_at: new Date() })
-    .where('partnership_id', '=', partnershipId)
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
 }
 
 /** How many cases each meeting's agenda holds: counts only, read by the caller past the viewer's sight (the case limit counts every case). */

@@ -9,6 +9,7 @@ import { listAgreementAgencies } from '../people/case.repository.js';
 import { maracErrors } from './marac.errors.js';
 import { caseworker, coordinator, isCoordinator, type MeetingAccess } from './marac.policy.js';
 import type { Recurrence } from './marac.table.js';
+import { updateAtVersion } from './marac.repository.js';
 import * as repo from './meeting.repository.js';
 import { addMonths, GENERATE_MONTHS, meetingDates } from './schedule.recurrence.js';
 
@@ -103,7 +104,8 @@ export async function updateSchedule(db: Db, actor: Actor, id: string, version: 
     return await actingTransaction(db, actor, async (trx) => {
       const before = await repo.findSchedule(trx, viewer.partnershipId, id);
       if (!before) throw errors.notFound('Schedule');
-      if (!(await repo.updateSchedule(trx, viewer.partnershipId, id, version, { ...scheduleColumns(input), active: input.active }))) throw errors.conflict();
+      if (!(await updateAtVersion(trx, 'marac_schedules', viewer.partnershipId, id, version, { ...scheduleColumns(input), active: input.active })))
+        throw errors.conflict();
       const generated = input.active ? await generateFor(trx, viewer, (await repo.findSchedule(trx, viewer.partnershipId, id))!, londonToday()) : 0;
       await actor.record(trx, {
         action: 'marac.schedule.update',
@@ -192,7 +194,7 @@ export async function moveMeeting(db: Db, actor: Actor, id: string, version: num
     const count = (await countItems(trx, viewer.partnershipId, [id])).get(id) ?? 0;
     if (input.caseLimit < count) throw maracErrors.limitBelowAgenda(count);
     const change = { meeting_date: input.meetingDate, starts_at: input.startsAt, place: input.place, case_limit: input.caseLimit };
-    if (!(await repo.updateMeeting(trx, viewer.partnershipId, id, version, change))) throw errors.conflict();
+    if (!(await updateAtVersion(trx, 'marac_meetings', viewer.partnershipId, id, version, change))) throw errors.conflict();
     await actor.record(trx, {
       action: 'marac.meeting.update',
       outcome: 'success',

@@ -46,15 +46,3 @@ export async function insertResearch(
 ): Promise<string> {
   return (await db.insertInto('marac_research').values(row).returning('id').executeTakeFirstOrThrow()).id;
 }
-
-/** Optimistic lock: applies only to the version the editor saw. */
-export async function updateResearch(db: DbOrTx, partnershipId: string, id: string, version: number, change: ResearchValues & { recorded_by: string }) {
-  const result = await db
-    .updateTable('marac_research')
-    .set({ ...change, version: version + 1, updated_at: new Date() })
-    .where('partnership_id', '=', partnershipId)
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}

@@ -8,6 +8,7 @@ import { maracErrors } from './marac.errors.js';
 import { caseworker, coordinator, mayResearch, seesAgenda, type MeetingAccess } from './marac.policy.js';
 import { meetingAgencies } from './meeting.repository.js';
 import { findMeeting, meetingAccess } from './meeting.service.js';
+import { updateAtVersion } from './marac.repository.js';
 import * as repo from './research.repository.js';
 
 /**
@@ -62,7 +63,7 @@ export async function saveResearch(db: Db, actor: Actor, meetingId: string, item
     const existing = await repo.findAgencyResearch(trx, viewer, itemId, viewer.agencyId);
     if ((existing?.version ?? 0) !== version) throw errors.conflict();
     if (existing) {
-      if (!(await repo.updateResearch(trx, viewer.partnershipId, existing.id, version, values))) throw errors.conflict();
+      if (!(await updateAtVersion(trx, 'marac_research', viewer.partnershipId, existing.id, version, values))) throw errors.conflict();
     } else {
       await repo.insertResearch(trx, {
         ...values,
