@@ -6,6 +6,7 @@ import { userActor, type Actor } from '../../platform/request-context.js';
 import { decideReferral } from '../referrals/screening.service.js';
 import * as agendaRepo from './agenda.repository.js';
 import { placeReferral, placeWaiting, planningPage } from './agenda.service.js';
+import { seedMeetingDayDemo } from './marac.meeting-day.demo.js';
 import * as meetings from './meeting.repository.js';
 import { createSchedule } from './meeting.service.js';
 import { publishAgenda } from './publish.service.js';
@@ -105,6 +106,7 @@ export async function seedMaracDemo(db: Db, partnershipId: string): Promise<void
     }
   }
 
+  await seedMeetingDayDemo(db, partnershipId);
   const northfield = nextByArea[0];
   if (!northfield) return;
   const current = (await meetings.findMeeting(db, partnershipId, northfield.id))!;

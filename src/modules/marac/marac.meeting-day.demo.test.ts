@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { seedDemo } from '../../db/seed-demo.js';
+import { londonToday, shiftDays } from '../../platform/format.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
+
+/** The demo's meetings already held show the meeting day at work: register, minutes and actions in every state. */
+describe('MARAC meeting day demo', () => {
+  let database: TestDatabase;
+  const db = () => database.db;
+  before(async () => {
+    database = await createTestDatabase();
+    await seedDemo(db(), 'Harbourshire Domestic Abuse Partnership');
+  });
+  after(() => database.drop());
+
+  it('has registers with confirmations and an apology, minutes final, draft and amended', async () => {
+    const attendance = await sql<{ status: string; confirmed: number; n: number }>`select status, count(confidentiality_confirmed_at)::int as confirmed,
+      count(*)::int as n from marac_attendance group by status order by status`.execute(db());
+    assert.deepEqual(
+      attendance.rows.map((r) => [r.status, r.confirmed, r.n]),
+      [
+        ['apologies', 0, 2],
+        ['present', 8, 8],
+      ],
+    );
+    const minutes = await sql<{ status: string; n: number }>`select status, count(*)::int as n from marac_minutes group by status order by status`.execute(
+      db(),
+    );
+    assert.deepEqual(
+      minutes.rows.map((r) => [r.status, r.n]),
+      [
+        ['draft', 1],
+        ['final', 5],
+      ],
+    );
+    const amendments = await sql<{ n: number }>`select count(*)::int as n from marac_minute_amendments`.execute(db());
+    assert.equal(amendments.rows[0]!.n, 1);
+  });
+
+  it('has actions open, due tomorrow, overdue, done on time and done late', async () => {
+    const today = londonToday();
+    const { rows } = await sql<{ state: string }>`select case
+        when status = 'done' and (completed_at at time zone 'Europe/London')::date <= due_on then 'done on time'
+        when status = 'done' then 'done late'
+        when due_on < ${today} then 'overdue'
+        when due_on = ${shiftDays(today, 1)} then 'due tomorrow'
+        else 'open' end as state from marac_actions order by 1`.execute(db());
+    assert.deepEqual(
+      rows.map((r) => r.state),
+      ['done late', 'done on time', 'due tomorrow', 'open', 'open', 'overdue'],
+    );
+    const shared = await sql<{ n: number }>`select count(*)::int as n from marac_actions a
+      where not exists (select 1 from case_agencies ca where ca.case_id = a.case_id and ca.agency_id = a.agency_id)
+        and not exists (select 1 from cases c where c.id = a.case_id and c.owning_agency_id = a.agency_id)`.execute(db());
+    assert.equal(shared.rows[0]!.n, 0, 'every agency with an action is given its case');
+  });
+});
