@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { londonToday, shiftDays } from '../../platform/format.js';
 import { createTestApp, errorSummary, WebClient, type TestApp } from '../../../test/support/app.js';
 import { demoIds, insertAcceptedReferral, insertUser } from './marac.test-support.js';
-import { insertActionRow, insertPublishedMeeting } from './meeting-day.test-support.js';
+import { insertActionRow, insertPublishedMeeting, mainOf } from './meeting-day.test-support.js';
 
 const COORDINATOR = 'coordinator@demo.harbour.example'; // Council
 const CHAIR = 'chair@demo.harbour.example'; // Police: invited, runs the meeting
@@ -16,8 +16,6 @@ function dateFields(name: string, iso: string): Record<string, string> {
   const [year, month, day] = iso.split('-');
   return { [`${name}-day`]: String(Number(day)), [`${name}-month`]: String(Number(month)), [`${name}-year`]: year! };
 }
-
-const mainOf = (html: string) => html.slice(html.indexOf('<main'), html.indexOf('</main>'));
 
 describe('MARAC actions and the coordinator’s dashboard', () => {
   let t: TestApp;

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { londonToday, shiftDays } from '../../platform/format.js';
 import { createTestApp, errorSummary, WebClient, type TestApp } from '../../../test/support/app.js';
 import { demoIds, insertAcceptedReferral, insertUser } from './marac.test-support.js';
-import { insertPublishedMeeting } from './meeting-day.test-support.js';
+import { insertPublishedMeeting, mainOf } from './meeting-day.test-support.js';
 
 const COORDINATOR = 'coordinator@demo.harbour.example'; // Council
 const CHAIR = 'chair@demo.harbour.example'; // Police: invited, runs the meeting
@@ -11,9 +11,6 @@ const REP = 'rep@demo.harbour.example'; // Housing: invited
 const IDVA = 'idva@demo.harbour.example'; // IDVA service: invited
 const PRACTITIONER = 'practitioner@demo.harbour.example'; // Children's Social Care: not invited
 const LAPSED = 'lapsed@education.example'; // Education: invited, agreement since expired
-
-/** The page's own content, without the layout around it. */
-const mainOf = (html: string) => html.slice(html.indexOf('<main'), html.indexOf('</main>'));
 
 describe('MARAC meeting: confidentiality, attendance and minutes', () => {
   let t: TestApp;
@@ -245,7 +242,7 @@ describe('MARAC meeting: confidentiality, attendance and minutes', () => {
       /a final MARAC minute cannot be changed/,
       'the database refuses too',
     );
-    const audited = await db().selectFrom('audit_events').select('action').where('subject_id', '=', items[0]!).execute();
+    const audited = await db().selectFrom('audit_events').select('action').where('subject_id', '=', items[0]!).orderBy('seq').execute();
     assert.deepEqual(
       audited.map((a) => a.action).filter((a) => a.startsWith('marac.minutes.') && a !== 'marac.minutes.view'),
       ['marac.minutes.save', 'marac.minutes.save', 'marac.minutes.finalise'],

@@ -79,3 +79,6 @@ export async function insertActionRow(db: Db, partnershipId: string, fixture: Ac
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** The page's own content, without the layout around it. */
+export const mainOf = (html: string) => html.slice(html.indexOf('<main'), html.indexOf('</main>'));
