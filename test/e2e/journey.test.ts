@@ -210,7 +210,11 @@ describe('Journey: an administrator sets up an agency and a user, who then signs
     assert.equal(await home.signedInAs(), `${NEW_USER.name} (${AGENCY.name})`);
     assert.equal(await home.intro(), `You are signed in for ${AGENCY.name} as: Practitioner.`);
     assert.equal(await home.agreement(), 'In force');
-    assert.deepEqual(await home.navigationItems(), ['Home', 'Find a person', 'People', 'Cases'], 'a practitioner sees casework, not administration');
+    assert.deepEqual(
+      await home.navigationItems(),
+      ['Home', 'Find a person', 'People', 'Cases', 'MARAC meetings', 'My agency’s actions'],
+      'a practitioner sees casework, not administration',
+    );
     await checkAccessibility(newcomer, 'home (new practitioner)');
   });
 
