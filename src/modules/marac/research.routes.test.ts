@@ -104,6 +104,7 @@ describe('MARAC research', () => {
     );
     const agenda = await rep.get(`/marac/meetings/${meeting}`);
     assert.match(agenda.body, /research has been saved/);
+    assert.ok(agenda.body.includes(`href="/marac/meetings/${meeting}/day"`), 'the agenda leads to the meeting itself');
     assert.match(agenda.body, new RegExp(`href="${itemUrl('A')}"[\\s\\S]*?Done[\\s\\S]*?href="${itemUrl('B')}"[\\s\\S]*?Not yet`));
   });
 
