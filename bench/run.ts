@@ -26,6 +26,8 @@
  *   HARBOUR_DB_POOL_SIZE  Harbour's connection pool (default 10, as in production)
  *   BENCH_PEOPLE=1        (or `npm run bench -- --people`) instead: people search, duplicate checks and the case
  *                         page on 1,000,000 generated people and 300,000 cases (bench/people.ts; about 6 minutes)
+ *   BENCH_REFERRALS=1     (or `npm run bench -- --referrals`) instead: submitting referrals through the API and the
+ *                         screening queue on 1,000,000 referrals and 3,000,000 incidents (bench/referrals.ts; about 7 minutes)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -299,9 +301,18 @@ async function people(): Promise<number> {
   return peopleMain();
 }
 
+/** `npm run bench -- --referrals` or BENCH_REFERRALS=1: referrals and the screening queue on generated data (bench/referrals.ts) instead. */
+async function referrals(): Promise<number> {
+  const { referralsMain, referralsBudgetMs } = await import('./referrals.js');
+  guard(referralsBudgetMs());
+  return referralsMain();
+}
+
+const chosen = (flag: string, env: string) => process.argv.includes(flag) || process.env[env] === '1';
+
 let exitCode = 1;
 try {
-  exitCode = process.argv.includes('--people') || process.env.BENCH_PEOPLE === '1' ? await people() : await main();
+  exitCode = chosen('--people', 'BENCH_PEOPLE') ? await people() : chosen('--referrals', 'BENCH_REFERRALS') ? await referrals() : await main();
 } catch (error) {
   if (interrupted) {
     exitCode = 130;
