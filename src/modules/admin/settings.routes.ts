@@ -5,34 +5,10 @@ import { renderPage } from '../../platform/page-context.js';
 import { actorFor } from '../../platform/request-context.js';
 import { page, requireUser } from '../../platform/routes.js';
 import { referralSettings, saveReferralSettings } from '../referrals/settings.service.js';
-import { applyThresholds, questionsOf, type BandThresholds } from '../risk/risk.instrument.js';
-import { findThresholds, listInstrumentVersions } from '../risk/risk.repository.js';
-import { ensureShippedInstruments, importInstrument, setBandThresholds } from '../risk/risk.service.js';
+import type { BandThresholds } from '../risk/risk.instrument.js';
+import { importInstrument, instrumentSettings, setBandThresholds } from '../risk/risk.settings.service.js';
 import * as repo from './admin.repository.js';
 import { bandsForm, importForm, instrumentParams, referralSettingsForm } from './settings.schemas.js';
-
-/** The latest version of each instrument with its bands as this partnership applies them. */
-async function instrumentsWithBands(app: FastifyInstance, partnershipId: string) {
-  await ensureShippedInstruments(app.db, partnershipId);
-  const versions = await listInstrumentVersions(app.db, partnershipId);
-  const latest = versions.filter((row, i) => versions[i - 1]?.instrument_id !== row.instrument_id);
-  return Promise.all(
-    latest.map(async (row) => {
-      const thresholds = await findThresholds(app.db, partnershipId, row.instrument_id);
-      const own = row.definition.scoring.bands;
-      const applied = own && thresholds ? applyThresholds(own, thresholds, questionsOf(row.definition).length) : null;
-      return {
-        id: row.instrument_id,
-        title: row.title,
-        version: row.version,
-        versions: versions.filter((v) => v.instrument_id === row.instrument_id).length,
-        bands: applied?.ok ? applied.bands : own,
-        ownBands: own,
-        thresholds,
-      };
-    }),
-  );
-}
 
 /**
  * The partnership's settings (permission settings:manage): the referral rules (escalation window, MARAC agency) and
@@ -48,7 +24,7 @@ export function registerSettingsRoutes(app: FastifyInstance): void {
       const { partnershipId } = requireUser(request);
       const [referrals, instruments, agencies] = await Promise.all([
         referralSettings(app.db, partnershipId),
-        instrumentsWithBands(app, partnershipId),
+        instrumentSettings(app.db, partnershipId),
         repo.listAgencies(app.db, partnershipId),
       ]);
       const maracAgency = agencies.find((a) => a.id === referrals.maracAgencyId)?.name ?? null;
@@ -86,7 +62,7 @@ export function registerSettingsRoutes(app: FastifyInstance): void {
   });
 
   const bandsPage = async (request: Parameters<typeof requireUser>[0], instrument: string) => {
-    const found = (await instrumentsWithBands(app, requireUser(request).partnershipId)).find((i) => i.id === instrument);
+    const found = (await instrumentSettings(app.db, requireUser(request).partnershipId)).find((i) => i.id === instrument);
     if (!found?.ownBands) throw errors.notFound('Instrument');
     return found;
   };

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { systemActor } from '../../platform/request-context.js';
 import { apiTestApp } from '../people/people.api.test-support.js';
 import { riskScore } from './risk.api.schemas.js';
-import { setBandThresholds } from './risk.service.js';
+import { setBandThresholds } from './risk.settings.service.js';
 
 const URL = '/api/v1/risk-assessments/score';
 

@@ -9,6 +9,7 @@ import type { UserPrincipal } from '../../platform/principal.js';
 import { userActor, type Actor } from '../../platform/request-context.js';
 import { SHIPPED_INSTRUMENTS, type AnswerValue, type InstrumentDefinition } from './risk.instrument.js';
 import * as risk from './risk.service.js';
+import * as settings from './risk.settings.service.js';
 
 const DASH = SHIPPED_INSTRUMENTS[0]!;
 
@@ -300,18 +301,18 @@ describe('risk assessments on a real database', () => {
     licensed.version = 2;
     licensed.source = 'Official wording, under the partnership’s licence';
     licensed.sections[0]!.questions[0]!.text = 'Licensed wording of question 1';
-    await refused(risk.importInstrument(db(), practitioner, licensed), 'forbidden');
-    assert.deepEqual(await risk.importInstrument(db(), admin, licensed), { id: 'dash-ric-24', version: 2 });
-    await refused(risk.importInstrument(db(), admin, licensed), 'instrument_version_not_newer', ['version']);
+    await refused(settings.importInstrument(db(), practitioner, licensed), 'forbidden');
+    assert.deepEqual(await settings.importInstrument(db(), admin, licensed), { id: 'dash-ric-24', version: 2 });
+    await refused(settings.importInstrument(db(), admin, licensed), 'instrument_version_not_newer', ['version']);
     await refused(
-      risk.importInstrument(db(), admin, { ...licensed, version: 3, triggers: [{ question: 'q8', answer: 'yes', instrument: 'nope' }] }),
+      settings.importInstrument(db(), admin, { ...licensed, version: 3, triggers: [{ question: 'q8', answer: 'yes', instrument: 'nope' }] }),
       'validation_failed',
       ['triggers.0.instrument'],
     );
-    await refused(risk.setBandThresholds(db(), practitioner, 'dash-ric-24', { high: 12 }), 'forbidden');
-    await refused(risk.setBandThresholds(db(), admin, 'dash-ric-24', { medium: 15 }), 'validation_failed', ['medium']);
-    await refused(risk.setBandThresholds(db(), admin, 's-dash', { high: 5 }), 'validation_failed', ['thresholds']);
-    await risk.setBandThresholds(db(), admin, 'dash-ric-24', { medium: 8, high: 12 });
+    await refused(settings.setBandThresholds(db(), practitioner, 'dash-ric-24', { high: 12 }), 'forbidden');
+    await refused(settings.setBandThresholds(db(), admin, 'dash-ric-24', { medium: 15 }), 'validation_failed', ['medium']);
+    await refused(settings.setBandThresholds(db(), admin, 's-dash', { high: 5 }), 'validation_failed', ['thresholds']);
+    await settings.setBandThresholds(db(), admin, 'dash-ric-24', { medium: 8, high: 12 });
 
     const after = await risk.findAssessment(db(), viewer(practitioner), past.id);
     assert.deepEqual(
@@ -332,7 +333,7 @@ describe('risk assessments on a real database', () => {
       score: 12,
       band: 'high',
     });
-    await risk.setBandThresholds(db(), admin, 'dash-ric-24', null);
+    await settings.setBandThresholds(db(), admin, 'dash-ric-24', null);
     const events = await db()
       .selectFrom('audit_events')
       .select(['action', 'details'])

@@ -9,16 +9,13 @@ import { NO_USER } from '../people/people.api.token.js';
 import { riskErrors } from './risk.errors.js';
 import {
   applyThresholds,
-  parseInstrument,
   questionsOf,
   SHIPPED_INSTRUMENTS,
   triggeredInstruments,
   type Band,
-  type BandThresholds,
   type InstrumentDefinition,
   type RiskLevel,
 } from './risk.instrument.js';
-import { mayConfigureInstruments } from './risk.policy.js';
 import * as repo from './risk.repository.js';
 import type { DraftDetailsInput, ScoreRequest, SectionAnswersInput, StartDraftInput, SubmitInput } from './risk.schemas.js';
 import { assess, bandFor, checkAnswers, scoreAnswers, type Answers, type Assessed } from './risk.scoring.js';
@@ -111,7 +108,7 @@ async function instrumentOrRefuse(db: DbOrTx, partnershipId: string, id: string,
 }
 
 /** The instrument's bands as this partnership uses them: moved to its own thresholds, if it has set any. */
-async function bandsInUse(db: DbOrTx, partnershipId: string, definition: InstrumentDefinition): Promise<Band[] | null> {
+export async function bandsInUse(db: DbOrTx, partnershipId: string, definition: InstrumentDefinition): Promise<Band[] | null> {
   const bands = definition.scoring.bands;
   if (!bands) return null;
   const thresholds = await repo.findThresholds(db, partnershipId, definition.id);
@@ -392,70 +389,4 @@ export async function scoreWithoutStoring(
   const { score } = scoreAnswers(answers);
   const band = bandFor(await bandsInUse(db, partnershipId, instrument.definition), score);
   return { instrument: instrument.instrument_id, version: instrument.version, score, band };
-}
-
-function assertMayConfigure(actor: Actor): void {
-  if (!mayConfigureInstruments(actor.principal)) throw errors.forbidden();
-}
-
-/**
- * Adds a version of an instrument (e.g. licensed official wording) from its definition. It must be newer than any
- * version held, so "the latest" is always the one added last, and it must work with the partnership's thresholds.
- */
-export async function importInstrument(db: Db, actor: Actor, raw: unknown): Promise<{ id: string; version: number }> {
-  assertMayConfigure(actor);
-  const partnershipId = actor.principal.partnershipId;
-  await ensureShippedInstruments(db, partnershipId);
-  return actingTransaction(db, actor, async (trx) => {
-    const held = await repo.listInstrumentVersions(trx, partnershipId);
-    const parsed = parseInstrument(raw, new Set([...SHIPPED_INSTRUMENTS.map((i) => i.id), ...held.map((h) => h.instrument_id)]));
-    if (!parsed.ok) throw riskErrors.invalidInstrument(parsed.problems);
-    const definition = parsed.instrument;
-    const latest = held.find((h) => h.instrument_id === definition.id);
-    if (latest && definition.version <= latest.version) throw riskErrors.versionNotNewer(definition.id, latest.version);
-    await bandsInUse(trx, partnershipId, definition);
-    const importedBy = actor.principal.kind === 'user' ? actor.principal.userId : null;
-    await repo.insertInstrumentVersions(trx, partnershipId, [definition], 'imported', importedBy);
-    await actor.record(trx, {
-      action: 'risk.instrument.import',
-      outcome: 'success',
-      subjectType: 'risk_instrument',
-      subjectId: `${definition.id}@${definition.version}`,
-      details: { title: definition.title, questions: questionsOf(definition).length },
-    });
-    return { id: definition.id, version: definition.version };
-  });
-}
-
-/**
- * Sets (or, with null, removes) the partnership's own thresholds for an instrument's bands. They must give valid
- * bands for every version held that has a score cut-off. Past assessments keep the bands they were banded with.
- */
-export async function setBandThresholds(db: Db, actor: Actor, instrumentId: string, thresholds: BandThresholds | null): Promise<void> {
-  assertMayConfigure(actor);
-  const partnershipId = actor.principal.partnershipId;
-  await ensureShippedInstruments(db, partnershipId);
-  await actingTransaction(db, actor, async (trx) => {
-    const versions = await repo.listInstrumentVersions(trx, partnershipId, instrumentId);
-    if (versions.length === 0) throw riskErrors.unknownInstrument(instrumentId);
-    const before = await repo.findThresholds(trx, partnershipId, instrumentId);
-    if (thresholds) {
-      const banded = versions.filter((v) => v.definition.scoring.bands);
-      if (banded.length === 0) throw riskErrors.invalidThresholds([{ field: 'thresholds', message: `${instrumentId} has no score cut-off to change` }]);
-      for (const { definition } of banded) {
-        const applied = applyThresholds(definition.scoring.bands!, thresholds, questionsOf(definition).length);
-        if (!applied.ok) throw riskErrors.invalidThresholds(applied.problems);
-      }
-      await repo.saveThresholds(trx, partnershipId, instrumentId, thresholds, actor.principal.kind === 'user' ? actor.principal.userId : null);
-    } else {
-      await repo.deleteThresholds(trx, partnershipId, instrumentId);
-    }
-    await actor.record(trx, {
-      action: 'risk.bands.update',
-      outcome: 'success',
-      subjectType: 'risk_instrument',
-      subjectId: instrumentId,
-      details: { before, after: thresholds },
-    });
-  });
 }
