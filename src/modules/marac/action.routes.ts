@@ -22,7 +22,7 @@ export function registerActionRoutes(app: FastifyInstance): void {
     audit: 'marac.action.create',
     params: itemParams,
     body: actionForm,
-    invalidRedirect: (request) => `${itemPath(request)}#actions`,
+    invalidRedirect: itemPath,
     handler: async ({ request, reply, params, body }) => {
       await addAction(db, actorFor(request), params.id, params.itemId, body.action);
       await notice(request, 'marac.actions.added');

@@ -69,7 +69,7 @@ export function registerMinutesRoutes(app: FastifyInstance): void {
     audit: 'marac.minutes.save',
     params: itemParams,
     body: minuteForm,
-    invalidRedirect: (request) => `${itemPath(request)}#minutes`,
+    invalidRedirect: itemPath,
     handler: async ({ request, reply, params, body }) => {
       const finalise = body.intent === 'finalise';
       await saveMinute(db, actorFor(request), params.id, params.itemId, body.minute, finalise, body.version);
@@ -86,7 +86,7 @@ export function registerMinutesRoutes(app: FastifyInstance): void {
     audit: 'marac.minutes.amend',
     params: itemParams,
     body: amendmentForm,
-    invalidRedirect: (request) => `${itemPath(request)}#amendments`,
+    invalidRedirect: itemPath,
     handler: async ({ request, reply, params, body }) => {
       await amendMinute(db, actorFor(request), params.id, params.itemId, body.amendment);
       await notice(request, 'marac.meeting.minutes.amended');

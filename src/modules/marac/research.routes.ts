@@ -45,7 +45,7 @@ export function registerResearchRoutes(app: FastifyInstance): void {
     body: researchForm,
     invalidRedirect: (request) => {
       const { id, itemId } = request.params as { id: string; itemId: string };
-      return `/marac/meetings/${id}/items/${itemId}#research`;
+      return `/marac/meetings/${id}/items/${itemId}`;
     },
     handler: async ({ request, reply, params, body }) => {
       await saveResearch(db, actorFor(request), params.id, params.itemId, body.research, body.version);
