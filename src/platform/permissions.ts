@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   'settings:manage',
   'marac:coordinate',
   'marac:minute',
+  'reports:safelives',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -23,13 +24,14 @@ const CASEWORK: Permission[] = ['personal-data:read', 'aggregates:read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['agencies:manage', 'users:manage', 'tokens:manage', 'audit:read', 'subject-access:export', 'settings:manage'],
   // Merging two records of one person is a data-quality task for the MARAC coordinator, who sees across agencies.
-  coordinator: [...CASEWORK, 'people:merge', 'referrals:screen', 'marac:coordinate', 'marac:minute'],
+  coordinator: [...CASEWORK, 'people:merge', 'referrals:screen', 'marac:coordinate', 'marac:minute', 'reports:safelives'],
   // The chair runs the meeting with the coordinator: the attendance register, minutes and actions.
   chair: [...CASEWORK, 'marac:minute'],
   idva: CASEWORK,
   agency_rep: CASEWORK,
   practitioner: CASEWORK,
-  analyst: ['aggregates:read'],
+  // The SafeLives return's meeting-level counts of special-category characteristics: the coordinator sends it, analysts use it.
+  analyst: ['aggregates:read', 'reports:safelives'],
   strategy_lead: ['aggregates:read'],
   auditor: ['audit:read'],
 };

@@ -9,6 +9,7 @@ export const AGENCY_TYPES = [
   'housing',
   'idva_service',
   'health',
+  'primary_care',
   'mental_health',
   'refuge',
   'specialist_da_service',

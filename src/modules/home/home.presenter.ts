@@ -8,6 +8,7 @@ const CARDS: { permission: Parameters<UserPrincipal['permissions']['has']>[0]; c
   { permission: 'users:manage', card: { href: '/admin/users', titleKey: 'home.card.users', bodyKey: 'home.card.users.body' } },
   { permission: 'audit:read', card: { href: '/admin/audit', titleKey: 'home.card.audit', bodyKey: 'home.card.audit.body' } },
   { permission: 'subject-access:export', card: { href: '/admin/subject-access', titleKey: 'home.card.sar', bodyKey: 'home.card.sar.body' } },
+  { permission: 'reports:safelives', card: { href: '/marac/safelives-return', titleKey: 'home.card.safelives', bodyKey: 'home.card.safelives.body' } },
 ];
 
 export function presentHome(user: UserPrincipal) {

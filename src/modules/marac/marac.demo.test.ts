@@ -3,6 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { seedDemo } from '../../db/seed-demo.js';
 import { londonToday } from '../../platform/format.js';
+import { userActor } from '../../platform/request-context.js';
+import { quarterOf } from './safelives.schemas.js';
+import { safeLivesReturn } from './safelives.service.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 
 /** The demo partnership shows MARACs at work: schedules, meetings held and to come, agendas, research. */
@@ -49,5 +52,22 @@ describe('MARAC demo', () => {
     const research = await sql<{ agencies: number; rows: number }>`select count(distinct agency_id)::int as agencies, count(*)::int as rows
       from marac_research where agenda_item_id in (select id from marac_agenda_items where meeting_id = ${published.rows[0]!.id})`.execute(db);
     assert.ok(research.rows[0]!.agencies >= 3, JSON.stringify(research.rows));
+  });
+
+  it('has SafeLives return counts for the quarter of the meetings it held', async () => {
+    const db = database.db;
+    const today = londonToday();
+    const latest = await sql<{ meeting_date: string }>`select m.meeting_date from marac_meetings m
+      where m.status = 'held' and exists (select 1 from marac_agenda_items i where i.meeting_id = m.id) order by m.meeting_date desc limit 1`.execute(db);
+    const quarter = quarterOf(latest.rows[0]!.meeting_date);
+    const partnership = await db.selectFrom('partnerships').select('id').executeTakeFirstOrThrow();
+    const analyst = await userActor(db, partnership.id, 'analyst@demo.harbour.example', 'test');
+    const found = await safeLivesReturn(db, analyst, { quarter, areaId: null }, 'page', today);
+    assert.ok(found.meetings.length >= 1 && found.total[0]! >= 1, JSON.stringify(found.total));
+    assert.deepEqual(
+      found.total,
+      found.columns.map((_, i) => found.meetings.reduce((n, m) => n + m.counts[i]!, 0)),
+      'the total is the sum of the meetings',
+    );
   });
 });

@@ -38,6 +38,15 @@ export function coordinator(actor: Actor): UserPrincipal {
 export const isCoordinator = (viewer: UserPrincipal) => viewer.permissions.has('marac:coordinate');
 
 /**
+ * The SafeLives return (reports:safelives: the coordinator and analysts): counts only, but per meeting, so a small
+ * count can point at a case heard there; no personal-data access is needed to read them.
+ */
+export function returnReader(actor: Actor): UserPrincipal {
+  if (actor.principal.kind !== 'user' || !actor.principal.permissions.has('reports:safelives')) throw errors.forbidden();
+  return actor.principal;
+}
+
+/**
  * The agenda's cases (reference, initials, date of birth, area) and the research on them: the meeting's attendees
  * only — the agencies invited to it, once the agenda is out, and the coordinator.
  */

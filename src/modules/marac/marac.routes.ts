@@ -3,6 +3,7 @@ import { registerAgendaRoutes } from './agenda.routes.js';
 import { registerMeetingDayRoutes } from './meeting-day.routes.js';
 import { registerMeetingRoutes } from './meeting.routes.js';
 import { registerResearchRoutes } from './research.routes.js';
+import { registerSafeLivesRoutes } from './safelives.routes.js';
 
 /** MARAC meetings (issue 5): schedules and meetings, agendas and publishing, agencies' research. */
 export function registerMaracModule(app: FastifyInstance): void {
@@ -10,4 +11,5 @@ export function registerMaracModule(app: FastifyInstance): void {
   registerAgendaRoutes(app);
   registerResearchRoutes(app);
   registerMeetingDayRoutes(app);
+  registerSafeLivesRoutes(app);
 }
