@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { details, heading, paragraph, renderDocument, table } from './pdf.js';
+import { details, heading, label, paragraph, renderDocument, table } from './pdf.js';
 import { pdfInfo, pdfText } from './pdf.test-support.js';
 
 const shell = {
@@ -50,5 +50,16 @@ describe('the PDF document shell', () => {
     assert.match(text, /Łukasz Wójcik, Ørjan Ødegård, Şükrü Çelik: “quoted” – dashed/);
     assert.match(text, /No cases\./);
     assert.doesNotMatch(text, /\ufffd/);
+  });
+
+  it('never leaves a heading or a label as the last thing on a page', async () => {
+    let pushed = 0;
+    // Moves the label down the first page a few points at a time, past the place where it fits and its text does not.
+    for (let gap = 560; gap <= 660; gap += 4) {
+      const text = pdfText(await renderDocument(shell, [{ text: 'Top', margin: [0, 0, 0, gap] }, label('The IDVA’s view'), paragraph('What she wants.')]));
+      assert.match(text, /The IDVA’s view\nWhat she wants\./, `with the label ${gap} points down`);
+      if (text.includes('Page 1 of 2\nThe IDVA’s view')) pushed++;
+    }
+    assert.ok(pushed > 0, 'the label went over to the next page with its text');
   });
 });

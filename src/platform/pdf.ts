@@ -50,6 +50,10 @@ const t = (key: string, params?: Record<string, string | number>) => translate('
 
 export const OFFICIAL_SENSITIVE = 'OFFICIAL-SENSITIVE';
 
+/** The styles of what every page carries (marking, page number), which is no part of the content. */
+const FURNITURE = { marking: 'pageMarking', page: 'pageNumber', footer: 'pageFooter' } as const;
+const FURNITURE_STYLES = new Set<unknown>(Object.values(FURNITURE));
+
 function handling(distribution: string): Block {
   return {
     table: {
@@ -80,16 +84,22 @@ export function renderDocument(shell: DocumentShell, content: Block[], options: 
       subheading: { fontSize: 11, bold: true, margin: [0, 8, 0, 2] },
       tableHeader: { bold: true },
       muted: { color: '#505a5f' },
+      [FURNITURE.marking]: { bold: true, fontSize: 11, alignment: 'center' },
+      [FURNITURE.page]: { fontSize: 9, alignment: 'center' },
     },
-    header: () => ({ text: marking, alignment: 'center', bold: true, fontSize: 11, margin: [0, 18, 0, 0] }),
+    header: () => ({ text: marking, style: FURNITURE.marking, margin: [0, 18, 0, 0] }),
     footer: (page: number, pages: number) => ({
       stack: [
-        { text: marking, bold: true, fontSize: 11 },
-        { text: t('pdf.page', { page, pages }), fontSize: 9 },
+        { text: marking, style: FURNITURE.marking },
+        { text: t('pdf.page', { page, pages }), style: FURNITURE.page },
       ],
-      alignment: 'center',
+      style: FURNITURE.footer,
       margin: [0, 12, 0, 0],
     }),
+    // A heading or label left last on a page goes over to the next, with what it introduces. pdfmake counts the
+    // page's header and footer among what follows, so they are told apart by their styles.
+    pageBreakBefore: (node: { headlineLevel?: number }, nodes: { getFollowingNodesOnPage(): { style?: unknown }[] }) =>
+      node.headlineLevel === 1 && nodes.getFollowingNodesOnPage().every((following) => FURNITURE_STYLES.has(following.style)),
     content: [
       { text: shell.title, style: 'title' },
       ...(shell.lines ?? []).map((line) => ({ text: line, style: 'muted' })),
@@ -101,8 +111,10 @@ export function renderDocument(shell: DocumentShell, content: Block[], options: 
   return pdfmake.createPdf(definition).getBuffer();
 }
 
-export const heading = (text: string): Block => ({ text, style: 'heading' });
-export const subheading = (text: string): Block => ({ text, style: 'subheading', keepWithNext: true });
+export const heading = (text: string): Block => ({ text, style: 'heading', headlineLevel: 1 });
+export const subheading = (text: string): Block => ({ text, style: 'subheading', headlineLevel: 1 });
+/** A bold line introducing the text under it, kept on its page. */
+export const label = (text: string, italics = false): Block => ({ text, bold: !italics, italics, headlineLevel: 1 });
 export const paragraph = (text: string, margin = 6): Block => ({ text, margin: [0, 0, 0, margin] });
 
 export type Cell = string | { text: string; bold?: boolean };
