@@ -286,6 +286,9 @@ describe('MARAC documents: agenda, minutes and action plan as PDFs and print-fri
       }
       await refused(COORDINATOR, pdfUrl(kind, '00000000-0000-4000-8000-000000000000'));
     }
+    const analyst = new WebClient(t.app, '10.14.0.9');
+    await analyst.signIn('analyst@demo.harbour.example');
+    assert.equal((await analyst.get(pdfUrl('agenda'))).statusCode, 403, 'aggregates only: no casework access at all');
     // Invited, but has not confirmed the confidentiality statement: the agenda, not the meeting's content.
     assert.equal((await clients[IDVA]!.get(pdfUrl('agenda'))).statusCode, 200);
     for (const kind of ['minutes', 'action-plan']) {
