@@ -52,6 +52,11 @@ export function listItemActions(db: DbOrTx, viewer: Viewer, itemId: string) {
   return actions(db, viewer).where('ac.agenda_item_id', '=', itemId).orderBy('ac.created_at').orderBy('ac.id').execute();
 }
 
+/** Every action agreed at a meeting (its action plan), in the order they were recorded. */
+export function listMeetingActions(db: DbOrTx, viewer: Viewer, meetingId: string) {
+  return actions(db, viewer).where('ac.meeting_id', '=', meetingId).orderBy('ac.created_at').orderBy('ac.id').execute();
+}
+
 /** How many actions each agenda item has. */
 export async function itemActionCounts(db: DbOrTx, viewer: Viewer, itemIds: string[]): Promise<Map<string, number>> {
   if (itemIds.length === 0) return new Map();

@@ -44,6 +44,12 @@ export async function minuteStatuses(db: DbOrTx, viewer: Viewer, itemIds: string
   return new Map(rows.map((r) => [r.agenda_item_id, r.status]));
 }
 
+/** The minutes of the given agenda items (a meeting's documents); items without minutes are absent. */
+export function listMinutes(db: DbOrTx, viewer: Viewer, itemIds: string[]) {
+  if (itemIds.length === 0) return Promise.resolve([]);
+  return minutes(db, viewer).where('mn.agenda_item_id', 'in', itemIds).execute();
+}
+
 const columns = (input: MinuteInput) => ({ idva_view: input.idvaView, summary: input.summary, risks: input.risks });
 
 export async function insertMinute(db: DbOrTx, row: { partnershipId: string; itemId: string; caseId: string; input: MinuteInput; by: string }) {
@@ -84,20 +90,28 @@ export async function updateMinute(db: DbOrTx, partnershipId: string, id: string
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** The amendments to a minute, oldest first, with who made each and for which agency. */
-export function listAmendments(db: DbOrTx, viewer: Viewer, minuteId: string) {
+function amendments(db: DbOrTx, viewer: Viewer) {
   return db
     .selectFrom('marac_minute_amendments as am')
     .innerJoin('cases as c', (join) => join.onRef('c.partnership_id', '=', 'am.partnership_id').onRef('c.id', '=', 'am.case_id'))
     .innerJoin('agencies as a', (join) => join.onRef('a.partnership_id', '=', 'am.partnership_id').onRef('a.id', '=', 'am.made_by_agency_id'))
     .leftJoin('users as u', (join) => join.onRef('u.partnership_id', '=', 'am.partnership_id').onRef('u.id', '=', 'am.made_by'))
-    .select(['am.id', 'am.text', 'am.created_at', 'u.display_name as made_by_name', 'a.name as agency_name'])
+    .select(['am.id', 'am.minute_id', 'am.text', 'am.created_at', 'u.display_name as made_by_name', 'a.name as agency_name'])
     .where('am.partnership_id', '=', viewer.partnershipId)
-    .where('am.minute_id', '=', minuteId)
     .where(caseVisible(viewer, 'c'))
     .orderBy('am.created_at')
-    .orderBy('am.id')
-    .execute();
+    .orderBy('am.id');
+}
+
+/** The amendments to a minute, oldest first, with who made each and for which agency. */
+export function listAmendments(db: DbOrTx, viewer: Viewer, minuteId: string) {
+  return amendments(db, viewer).where('am.minute_id', '=', minuteId).execute();
+}
+
+/** The amendments to several minutes (a meeting's documents), oldest first. */
+export function listAmendmentsOf(db: DbOrTx, viewer: Viewer, minuteIds: string[]) {
+  if (minuteIds.length === 0) return Promise.resolve([]);
+  return amendments(db, viewer).where('am.minute_id', 'in', minuteIds).execute();
 }
 
 export type AmendmentRow = Awaited<ReturnType<typeof listAmendments>>[number];

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, errorSummary, WebClient, type TestApp } from '../../../test/support/app.js';
 import { insertCase, insertPerson } from '../../../test/support/people.js';
+import { pdfText } from '../../platform/pdf.test-support.js';
 
 describe('subject access export', () => {
   let t: TestApp;
@@ -65,7 +66,12 @@ describe('subject access export', () => {
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['content-type'], 'application/pdf');
     assert.equal(response.rawPayload.subarray(0, 5).toString(), '%PDF-');
-    assert.ok(response.rawPayload.length > 2000);
+    assert.match(String(response.headers['content-disposition']), /attachment; filename="subject-access-SAR-2026-001.pdf"/);
+    const text = pdfText(response.rawPayload);
+    assert.match(text, /^Subject access export SAR-2026-001\n/);
+    for (const shown of ['OFFICIAL-SENSITIVE', 'Page 1 of', 'Leona Marsh', '8 March 1991', '07700 900777', 'Handling this document'])
+      assert.ok(text.includes(shown), `the PDF shows ${shown}`);
+    assert.doesNotMatch(text, /Gavin|Stroud/, 'the perpetrator is third-party data');
   });
 
   it('shows a page to check before downloading, marked OFFICIAL-SENSITIVE', async () => {
