@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseSigningKey, privateKeyPem } from './platform/signing-keys.js';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => value === 'true' || value === '1' || value === 'yes');
 
@@ -33,6 +34,15 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
   MAIL_FROM: z.string().min(3).default('Harbour <no-reply@harbour.invalid>'),
+  HARBOUR_TRANSFER_SIGNING_KEY: z
+    .string()
+    .transform((text, ctx) => {
+      const key = parseSigningKey(text);
+      if (key) return privateKeyPem(key);
+      ctx.addIssue({ code: 'custom', message: 'must be an Ed25519 private key, as PEM or as the base64 of its PKCS#8 DER' });
+      return z.NEVER;
+    })
+    .optional(),
 });
 
 export type Config = {
@@ -57,6 +67,12 @@ export type Config = {
   trustProxy: boolean;
   logLevel: string;
   mail: { smtpUrl: string | undefined; from: string };
+  /**
+   * The partnership's Ed25519 key for signing MARAC transfer packets, as PKCS#8 PEM. Unset in production until
+   * HARBOUR_TRANSFER_SIGNING_KEY is given (packets cannot be exported, only imported); the embedded default keeps
+   * one in the data folder (server.ts).
+   */
+  transferSigningKey: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -96,5 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.HARBOUR_TRUST_PROXY,
     logLevel: e.HARBOUR_LOG_LEVEL,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    transferSigningKey: e.HARBOUR_TRANSFER_SIGNING_KEY,
   };
 }

@@ -12,6 +12,7 @@ import { startJobRunner } from './platform/jobs.js';
 import { createMailer } from './platform/mail.js';
 import { purgeRateLimits } from './platform/rate-limit.js';
 import { SessionStore } from './platform/session.js';
+import { readOrCreateSigningKey } from './platform/signing-keys.js';
 
 const log = (message: string) => console.log(message);
 
@@ -89,6 +90,8 @@ async function main(): Promise<void> {
 
   try {
     const server = await lifecycle.start(openDatabaseServer(config, log), (s) => s.stop());
+    // The embedded default signs MARAC transfer packets with a key of its own, kept in the data folder.
+    if (server.embedded && !config.transferSigningKey) config = { ...config, transferSigningKey: readOrCreateSigningKey(config.dataDir) };
     const applied = await migrateToLatest(server.connectionString);
     if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
     const database = await lifecycle.start(Promise.resolve(createDatabase(server.connectionString, config.dbPoolSize)), (d) => d.close());

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { currentTotp } from '../platform/totp.js';
 import { registerAdminCommands } from './admin.commands.js';
 import { registerDatabaseCommands } from './database.commands.js';
+import { registerTransferCommands } from './transfer.commands.js';
 
 /** Progress goes to stderr, so stdout carries only results (a token, JSON) that scripts can read. */
 export const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -26,6 +27,7 @@ const program = new Command()
 
 registerDatabaseCommands(program, config);
 registerAdminCommands(program, config);
+registerTransferCommands(program, config);
 
 program
   .command('totp')

@@ -14,6 +14,7 @@ const NAVIGATION: NavItem[] = [
   { href: '/referrals/screening', key: 'referrals.nav.screening', permission: 'referrals:screen' },
   { href: '/marac', key: 'marac.nav.meetings', permission: 'personal-data:read' },
   { href: '/marac/actions', key: 'marac.actions.nav', permission: 'personal-data:read' },
+  { href: '/marac/transfers', key: 'marac.transfers.nav', permission: 'marac:coordinate' },
   { href: '/admin/agencies', key: 'nav.agencies', permission: 'agencies:manage' },
   { href: '/admin/users', key: 'nav.users', permission: 'users:manage' },
   { href: '/admin/audit', key: 'nav.audit', permission: 'audit:read' },

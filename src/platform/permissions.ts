@@ -53,4 +53,14 @@ export function isRole(value: string): value is Role {
 }
 
 /** Scopes an agency's API token can carry ("*" grants all). Each module adds the scopes its API uses. */
-export const API_SCOPES = ['agencies:read', 'people:read', 'people:write', 'cases:read', 'cases:write', 'restrictions:manage', 'risk', 'referrals'] as const;
+export const API_SCOPES = [
+  'agencies:read',
+  'people:read',
+  'people:write',
+  'cases:read',
+  'cases:write',
+  'restrictions:manage',
+  'risk',
+  'referrals',
+  'marac:transfers',
+] as const;

@@ -13,6 +13,12 @@ import type { MaracAgendaItemsTable } from './marac.table.js';
 const bandRank = (alias: string) =>
   sql<number>`case ${sql.ref(`${alias}.score_band`)} when 'high' then 3 when 'medium' then 2 when 'standard' then 1 else 0 end`;
 
+/** The referral was made by importing another MARAC's transfer packet (transfer.service.ts). */
+const isTransferIn = (alias: string) =>
+  sql<boolean>`exists (select 1 from marac_transfers t where t.partnership_id = ${sql.ref(`${alias}.partnership_id`)} and t.referral_id = ${sql.ref(`${alias}.id`)})`.as(
+    'is_transfer_in',
+  );
+
 /**
  * Accepted MARAC referrals not yet on an agenda, in the default agenda order (repeats, then highest risk, then the
  * oldest), with what decides their area: the referring agency's and the case owner's.
@@ -37,6 +43,7 @@ export function pendingReferrals(db: DbOrTx, viewer: Viewer) {
       'ra.name as referring_agency',
       'ra.area_id as referring_area_id',
       'oa.area_id as owner_area_id',
+      isTransferIn('r'),
     ])
     .where('r.partnership_id', '=', viewer.partnershipId)
     .where('r.destination', '=', 'marac')
@@ -63,7 +70,7 @@ export function findPendingReferral(db: DbOrTx, viewer: Viewer, referralId: stri
   return db
     .selectFrom('referrals as r')
     .innerJoin('cases as c', (join) => join.onRef('c.partnership_id', '=', 'r.partnership_id').onRef('c.id', '=', 'r.case_id'))
-    .select(['r.id', 'r.case_id', 'r.destination', 'r.status', 'r.is_repeat'])
+    .select(['r.id', 'r.case_id', 'r.destination', 'r.status', 'r.is_repeat', isTransferIn('r')])
     .where('r.partnership_id', '=', viewer.partnershipId)
     .where('r.id', '=', referralId)
     .where(caseVisible(viewer, 'c'))

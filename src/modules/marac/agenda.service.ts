@@ -27,7 +27,9 @@ import { asSystem, countItems, findMeeting, meetingAccess } from './meeting.serv
 type Slot = meetings.MeetingRow & { count: number };
 export type Proposal = { referral: repo.PendingReferral; area: string | null; meeting: Slot | null };
 
-const kindOf = (referral: { is_repeat: boolean }): ItemKind => (referral.is_repeat ? 'repeat' : 'new');
+/** A case transferred in from another MARAC is heard as a transfer in, even if it is also a repeat here. */
+const kindOf = (referral: { is_repeat: boolean; is_transfer_in: boolean }): ItemKind =>
+  referral.is_transfer_in ? 'transfer_in' : referral.is_repeat ? 'repeat' : 'new';
 
 /** The meetings still to come that can take cases, with how many each has. */
 async function openMeetings(db: Db | Tx, partnershipId: string, from: string): Promise<Slot[]> {

@@ -5,8 +5,12 @@ import { registerMeetingDayRoutes } from './meeting-day.routes.js';
 import { registerMeetingRoutes } from './meeting.routes.js';
 import { registerResearchRoutes } from './research.routes.js';
 import { registerSafeLivesRoutes } from './safelives.routes.js';
+import { registerTransferRoutes } from './transfer.routes.js';
 
-/** MARAC meetings (issue 5): schedules and meetings, agendas and publishing, agencies' research, the meeting day, documents. */
+/**
+ * MARAC meetings (issue 5): schedules and meetings, agendas and publishing, agencies' research, the meeting day,
+ * documents, the SafeLives quarterly return and MARAC-to-MARAC transfers.
+ */
 export function registerMaracModule(app: FastifyInstance): void {
   registerMeetingRoutes(app);
   registerAgendaRoutes(app);
@@ -14,4 +18,5 @@ export function registerMaracModule(app: FastifyInstance): void {
   registerMeetingDayRoutes(app);
   registerSafeLivesRoutes(app);
   registerDocumentRoutes(app);
+  registerTransferRoutes(app);
 }

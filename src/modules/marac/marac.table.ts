@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { MaracTransferTables } from './transfer.table.js';
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
@@ -182,7 +183,7 @@ export interface MaracNotificationsTable {
   sent_at: Date | null;
 }
 
-export interface MaracTables {
+export interface MaracTables extends MaracTransferTables {
   marac_schedules: MaracSchedulesTable;
   marac_meetings: MaracMeetingsTable;
   marac_meeting_agencies: MaracMeetingAgenciesTable;

@@ -31,6 +31,7 @@ export function registerResearchRoutes(app: FastifyInstance): void {
         version: found.own?.version ?? 0,
         form: formValues(request.session?.flash.values, researchValues(found.own)),
         notesMax: NOTES_MAX,
+        exportUrl: found.access.coordinator ? `/marac/cases/${found.item.case_id}/transfer` : null,
       });
     },
   });

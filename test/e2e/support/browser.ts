@@ -35,10 +35,10 @@ export type RunningApp = { t: TestApp; baseUrl: string; close(): Promise<void> }
  * treats the origin as secure and keeps the Secure session cookie; HARBOUR_BASE_URL is the same address, so
  * the invitation links the app prints are the ones a person would follow.
  */
-export async function startApp(): Promise<RunningApp> {
+export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
-  const t = await createTestApp({ HARBOUR_BASE_URL: baseUrl });
+  const t = await createTestApp({ ...env, HARBOUR_BASE_URL: baseUrl });
   await t.app.listen({ port, host: '127.0.0.1' });
   return { t, baseUrl, close: () => t.close() };
 }
