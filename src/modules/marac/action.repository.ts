@@ -1,16 +1,16 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
-import { caseVisible, type Viewer } from '../people/people.policy.js';
+import type { Viewer } from '../people/people.policy.js';
+import { actionVisible } from './marac.access.js';
 import type { ActionInput } from './meeting-day.schemas.js';
 
-/** MARAC actions: read with the case rule (row-level security is the second wall). */
+/** MARAC actions: read with the MARAC content rule (marac.access.ts; row-level security is the second wall). */
 
 export const ACTIONS_PAGE_SIZE = 50;
 
 function actions(db: DbOrTx, viewer: Viewer) {
   return db
     .selectFrom('marac_actions as ac')
-    .innerJoin('cases as c', (join) => join.onRef('c.partnership_id', '=', 'ac.partnership_id').onRef('c.id', '=', 'ac.case_id'))
     .innerJoin('agencies as a', (join) => join.onRef('a.partnership_id', '=', 'ac.partnership_id').onRef('a.id', '=', 'ac.agency_id'))
     .innerJoin('marac_meetings as m', (join) => join.onRef('m.partnership_id', '=', 'ac.partnership_id').onRef('m.id', '=', 'ac.meeting_id'))
     .innerJoin('areas as ar', (join) => join.onRef('ar.partnership_id', '=', 'm.partnership_id').onRef('ar.id', '=', 'm.area_id'))
@@ -22,7 +22,7 @@ function actions(db: DbOrTx, viewer: Viewer) {
       'ac.meeting_id',
       'ac.meeting_date',
       'ac.case_id',
-      'c.reference as case_reference',
+      'ac.case_reference',
       'ac.agency_id',
       'a.name as agency_name',
       'ac.assigned_user_id',
@@ -38,7 +38,7 @@ function actions(db: DbOrTx, viewer: Viewer) {
       'ar.name as area_name',
     ])
     .where('ac.partnership_id', '=', viewer.partnershipId)
-    .where(caseVisible(viewer, 'c'));
+    .where(actionVisible(viewer, 'ac'));
 }
 
 export type ActionRow = NonNullable<Awaited<ReturnType<typeof findAction>>>;

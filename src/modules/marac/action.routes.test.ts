@@ -102,10 +102,8 @@ describe('MARAC actions and the coordinator’s dashboard', () => {
       [agencies.HOUSING, await userId(REP), today, 'open', caseIds[0]],
     );
     const shared = await db().selectFrom('case_agencies').select('agency_id').where('case_id', '=', caseIds[0]!).execute();
-    assert.ok(
-      shared.some((s) => s.agency_id === agencies.HOUSING),
-      'the agency is given the case, so it sees its action',
-    );
+    assert.ok(!shared.some((s) => s.agency_id === agencies.HOUSING), 'the agency is not given the case: it sees the action, not the case');
+    assert.equal((await rep.get(`/cases/${caseIds[0]}`)).statusCode, 404, 'the case page stays closed to the agency');
     const minutes = mainOf((await clients[CHAIR]!.get(minutesUrl(0))).body);
     assert.match(minutes, /The action has been added/);
     assert.match(minutes, /Housing Options[\s\S]*?Callum Fairweather[\s\S]*?Fit new locks[\s\S]*?Due today/);

@@ -9,7 +9,6 @@ import * as repo from './action.repository.js';
 import { activeStaff, findAttendance } from './attendance.repository.js';
 import { maracErrors } from './marac.errors.js';
 import { caseworker, isCoordinator } from './marac.policy.js';
-import { shareCasesWithMeeting } from './marac.sharing.js';
 import { dayErrors } from './meeting-day.errors.js';
 import type { ActionInput } from './meeting-day.schemas.js';
 import { assertMayMinute, openItem } from './meeting-day.service.js';
@@ -18,7 +17,7 @@ import { findMinute } from './minutes.repository.js';
 /**
  * Actions (issue 5, steps 4 and 5). Agreed per agenda case in the meeting: an agency whose information-sharing
  * agreement is in force, optionally one of its people, what it will do, and a due date on or after the meeting. The
- * agency is given the case (marac.sharing.ts), so its staff see the action; they mark it done with an update.
+ * agency's staff see the action and the case's reference (marac.access.ts), not the case; they mark it done with an update.
  */
 
 async function agreementInForce(db: Db, viewer: UserPrincipal): Promise<boolean> {
@@ -47,7 +46,6 @@ export async function addAction(db: Db, actor: Actor, meetingId: string, itemId:
       input,
       by: viewer.userId,
     });
-    await shareCasesWithMeeting(trx, actor, viewer, meetingId, [agency.id], [item.case_id]);
     await actor.record(trx, {
       action: 'marac.action.create',
       outcome: 'success',

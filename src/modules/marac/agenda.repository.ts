@@ -1,6 +1,7 @@
 import { sql, type Insertable } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
-import { caseVisible, personVisible, type Viewer } from '../people/people.policy.js';
+import { caseVisible, notRestricted, type Viewer } from '../people/people.policy.js';
+import { itemVisible } from './marac.access.js';
 import type { MaracAgendaItemsTable } from './marac.table.js';
 
 /**
@@ -9,7 +10,7 @@ import type { MaracAgendaItemsTable } from './marac.table.js';
  * the viewer's sight, because an agenda's order includes every case on it.
  */
 
-/** Highest risk first: the referral's score band as a number (no band last). */
+/** Highest risk first: the referral's score band (on the referral, or as the agenda item keeps it) as a number (no band last). */
 const bandRank = (alias: string) =>
   sql<number>`case ${sql.ref(`${alias}.score_band`)} when 'high' then 3 when 'medium' then 2 when 'standard' then 1 else 0 end`;
 
@@ -120,13 +121,6 @@ export async function casesOnMeetings(db: DbOrTx, partnershipId: string, caseIds
 function items(db: DbOrTx, viewer: Viewer, meetingId: string) {
   return db
     .selectFrom('marac_agenda_items as i')
-    .innerJoin('cases as c', (join) => join.onRef('c.partnership_id', '=', 'i.partnership_id').onRef('c.id', '=', 'i.case_id'))
-    .leftJoin('referrals as r', (join) => join.onRef('r.partnership_id', '=', 'i.partnership_id').onRef('r.id', '=', 'i.referral_id'))
-    .leftJoin('case_people as v', (join) => join.onRef('v.partnership_id', '=', 'c.partnership_id').onRef('v.case_id', '=', 'c.id').on('v.role', '=', 'victim'))
-    .leftJoin('people as p', (join) => join.onRef('p.partnership_id', '=', 'v.partnership_id').onRef('p.id', '=', 'v.person_id').on(personVisible(viewer, 'p')))
-    .leftJoin('person_names as n', (join) =>
-      join.onRef('n.partnership_id', '=', 'p.partnership_id').onRef('n.person_id', '=', 'p.id').on('n.is_primary', '=', true),
-    )
     .select([
       'i.id',
       'i.meeting_id',
@@ -134,21 +128,20 @@ function items(db: DbOrTx, viewer: Viewer, meetingId: string) {
       'i.kind',
       'i.version',
       'i.case_id',
-      'c.reference as case_reference',
+      'i.case_reference',
       'i.referral_id',
-      'r.reference as referral_reference',
-      'r.referred_on',
-      'r.score',
-      'r.score_band',
-      'r.criterion',
-      'p.id as victim_id',
-      'p.date_of_birth',
-      'n.given_name',
-      'n.family_name',
+      'i.referral_reference',
+      'i.referred_on',
+      'i.score',
+      'i.score_band',
+      'i.criterion',
+      // A victim on the viewer's own "must not see" list is not named even by initials.
+      sql<string | null>`case when ${notRestricted(viewer, 'person', sql.ref('i.victim_person_id'))} then i.victim_initials end`.as('victim_initials'),
+      sql<string | null>`case when ${notRestricted(viewer, 'person', sql.ref('i.victim_person_id'))} then i.victim_date_of_birth end`.as('date_of_birth'),
     ])
     .where('i.partnership_id', '=', viewer.partnershipId)
     .where('i.meeting_id', '=', meetingId)
-    .where(caseVisible(viewer, 'c'));
+    .where(itemVisible(viewer, 'i'));
 }
 
 /** The agenda as the viewer may see it: cases they may not see are left out. */
@@ -201,15 +194,24 @@ export async function setPosition(db: DbOrTx, partnershipId: string, itemId: str
  * keeping the order it has (after an item leaves it). Only items whose number changes are written.
  */
 export async function renumber(db: DbOrTx, partnershipId: string, meetingId: string, order: 'default' | 'current'): Promise<void> {
-  const by = order === 'default' ? sql`(i.kind = 'repeat') desc, ${bandRank('r')} desc, r.referred_on nulls last, i.created_at, i.id` : sql`i.position, i.id`;
+  const by = order === 'default' ? sql`(i.kind = 'repeat') desc, ${bandRank('i')} desc, i.referred_on nulls last, i.created_at, i.id` : sql`i.position, i.id`;
   await sql`
     with ordered as (
       select i.id, row_number() over (order by ${by})::int as n
       from marac_agenda_items i
-      left join referrals r on r.partnership_id = i.partnership_id and r.id = i.referral_id
       where i.partnership_id = ${partnershipId} and i.meeting_id = ${meetingId})
     update marac_agenda_items i set position = ordered.n, updated_at = now()
     from ordered where i.partnership_id = ${partnershipId} and i.id = ordered.id and i.position <> ordered.n`.execute(db);
+}
+
+/** Takes again what the agenda shows of each of its cases (on publishing: corrections made since are sent out). */
+export async function refreshSnapshots(db: DbOrTx, partnershipId: string, meetingId: string): Promise<void> {
+  await db
+    .updateTable('marac_agenda_items')
+    .set({ snapshot_taken_at: new Date() })
+    .where('partnership_id', '=', partnershipId)
+    .where('meeting_id', '=', meetingId)
+    .execute();
 }
 
 /** Records a change to the agenda's order or contents: its version moves on, so an editor working from the old one is refused. */

@@ -256,8 +256,8 @@ describe('MARAC agendas', () => {
     assert.match(agenda.body, />LM</, 'initials, not names');
     assert.doesNotMatch(agenda.body, /Leah|Marsh/);
     assert.match(agenda.body, /1 February 1990/);
-    assert.equal((await clients.rep!.get(`/cases/${cases.D!.caseId}`)).statusCode, 200, 'an invited agency is given the agenda’s cases');
-    const casePage = await clients.rep!.get(`/cases/${cases.D!.caseId}`);
+    assert.equal((await clients.rep!.get(`/cases/${cases.D!.caseId}`)).statusCode, 404, 'an invited agency sees the agenda, not the case');
+    const casePage = await clients.coordinator!.get(`/cases/${cases.D!.caseId}`);
     assert.match(casePage.body, /id="marac"[\s\S]*Northfield MARAC[\s\S]*On the agenda/, 'the case page lists the meetings it is on');
 
     const notInvited = await clients.practitioner!.get(`/marac/meetings/${m1}`);

@@ -7,7 +7,6 @@ import { actingTransaction } from '../../platform/transactions.js';
 import * as repo from './agenda.repository.js';
 import { maracErrors } from './marac.errors.js';
 import { caseworker, coordinator, mayChangeAgenda, seesAgenda } from './marac.policy.js';
-import { shareCasesWithMeeting } from './marac.sharing.js';
 import type { ItemKind } from './marac.table.js';
 import * as meetings from './meeting.repository.js';
 import { asSystem, countItems, findMeeting, meetingAccess } from './meeting.service.js';
@@ -102,19 +101,6 @@ async function addToAgenda(
     if (!meeting.agenda_custom_order) await repo.renumber(trx, viewer.partnershipId, meeting.id, 'default');
   });
   await repo.touchAgenda(trx, viewer.partnershipId, meeting.id);
-  if (meeting.agenda_published_at) await shareWithInvited(trx, actor, viewer, meeting.id, [item.caseId]);
-}
-
-export async function shareWithInvited(trx: Tx, actor: Actor, viewer: UserPrincipal, meetingId: string, caseIds: string[]) {
-  const invited = await meetings.meetingAgencies(trx, viewer.partnershipId, meetingId);
-  await shareCasesWithMeeting(
-    trx,
-    actor,
-    viewer,
-    meetingId,
-    invited.map((a) => a.id),
-    caseIds,
-  );
 }
 
 /** Puts every waiting referral that has a proposed meeting on it. Returns how many were placed. */
@@ -253,7 +239,6 @@ export async function moveItem(db: Db, actor: Actor, meetingId: string, itemId: 
     });
     await repo.touchAgenda(trx, viewer.partnershipId, meetingId);
     await repo.touchAgenda(trx, viewer.partnershipId, target.id);
-    if (target.agenda_published_at) await shareWithInvited(trx, actor, viewer, target.id, [item.case_id]);
     await actor.record(trx, {
       action: 'marac.agenda.move',
       outcome: 'success',

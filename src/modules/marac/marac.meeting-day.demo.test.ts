@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { seedDemo } from '../../db/seed-demo.js';
+import { withViewer } from '../../db/viewer.js';
 import { londonToday, shiftDays } from '../../platform/format.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 
@@ -51,9 +52,18 @@ describe('MARAC meeting day demo', () => {
       rows.map((r) => r.state),
       ['done late', 'done on time', 'due tomorrow', 'open', 'open', 'overdue'],
     );
-    const shared = await sql<{ n: number }>`select count(*)::int as n from marac_actions a
-      where not exists (select 1 from case_agencies ca where ca.case_id = a.case_id and ca.agency_id = a.agency_id)
-        and not exists (select 1 from cases c where c.id = a.case_id and c.owning_agency_id = a.agency_id)`.execute(db());
-    assert.equal(shared.rows[0]!.n, 0, 'every agency with an action is given its case');
+    // Each agency sees its own actions (the MARAC content rule, checked here by row-level security), whether or not
+    // it sees the case: an action does not give the agency the case.
+    const byAgency = await sql<{ partnership_id: string; agency_id: string; n: number }>`select partnership_id, agency_id, count(*)::int as n
+      from marac_actions group by 1, 2`.execute(db());
+    for (const row of byAgency.rows) {
+      const viewer = { kind: 'agency' as const, partnershipId: row.partnership_id, agencyId: row.agency_id, userId: '00000000-0000-4000-8000-000000000001' };
+      const seen = await withViewer(viewer, () => db().selectFrom('marac_actions').select('id').where('agency_id', '=', row.agency_id).execute());
+      assert.equal(seen.length, row.n, `agency ${row.agency_id} sees its ${row.n} actions`);
+    }
+    const given = await sql<{
+      n: number;
+    }>`select count(*)::int as n from audit_events where action = 'case.agency.assign' and details ->> 'via' = 'marac'`.execute(db());
+    assert.equal(given.rows[0]!.n, 0, 'the MARAC gives no agency a case');
   });
 });

@@ -8,7 +8,6 @@ import { actingTransaction } from '../../platform/transactions.js';
 import { insertItem, nextPosition } from './agenda.repository.js';
 import { addAction, completeAction } from './action.service.js';
 import { confirmConfidentiality, recordAttendance } from './attendance.service.js';
-import { shareCasesWithMeeting } from './marac.sharing.js';
 import { amendMinute, saveMinute } from './minutes.service.js';
 import { inviteAgencies } from './publish.repository.js';
 
@@ -137,7 +136,7 @@ export async function seedMeetingDayDemo(db: Db, partnershipId: string): Promise
   }
 }
 
-/** Puts the cases on a held meeting's agenda (after any already there), invites the agencies and gives them the cases. */
+/** Puts the cases on a held meeting's agenda (after any already there), invites the agencies (who then see the meeting's content: marac.access.ts). */
 async function hear(db: Db, coordinator: Actor, viewer: UserPrincipal, meetingId: string, caseIds: readonly string[], agencyIds: string[]) {
   await actingTransaction(db, coordinator, async (trx) => {
     const on = new Set((await trx.selectFrom('marac_agenda_items').select('case_id').where('meeting_id', '=', meetingId).execute()).map((i) => i.case_id));
@@ -154,15 +153,6 @@ async function hear(db: Db, coordinator: Actor, viewer: UserPrincipal, meetingId
       });
     }
     await inviteAgencies(trx, viewer.partnershipId, meetingId, agencyIds, viewer.userId);
-    const all = await trx.selectFrom('marac_agenda_items').select('case_id').where('meeting_id', '=', meetingId).execute();
-    await shareCasesWithMeeting(
-      trx,
-      coordinator,
-      viewer,
-      meetingId,
-      agencyIds,
-      all.map((i) => i.case_id),
-    );
   });
   return db.selectFrom('marac_agenda_items').select(['id', 'case_id']).where('meeting_id', '=', meetingId).orderBy('position').execute();
 }

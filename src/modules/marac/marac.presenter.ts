@@ -14,12 +14,6 @@ const t = (key: string, params?: Record<string, string | number>) => translate('
 
 const time = (value: string) => value.slice(0, 5);
 
-/** "LM" for Leah Marsh: the agenda names no one in full. */
-export function initials(given: string | null, family: string | null): string {
-  const letters = [given, family].map((name) => [...(name ?? '').trim()][0]?.toUpperCase() ?? '').join('');
-  return letters || t('marac.agenda.notShown');
-}
-
 /** "Tuesday 3 December 2026, 10:00". */
 export function when(meeting: Pick<MeetingRow, 'meeting_date' | 'starts_at'>): string {
   const weekday = new Date(`${meeting.meeting_date}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'long', timeZone: 'UTC' });
@@ -123,7 +117,7 @@ export function presentItem(item: ItemRow, meeting: MeetingRow, options: { coord
     href: `/marac/meetings/${meeting.id}/items/${item.id}`,
     caseReference: item.case_reference,
     caseHref: options.coordinator ? `/cases/${item.case_id}` : null,
-    initials: item.victim_id ? initials(item.given_name, item.family_name) : t('marac.agenda.notShown'),
+    initials: item.victim_initials || t('marac.agenda.notShown'),
     dateOfBirth: item.date_of_birth ? formatDate(item.date_of_birth) : t('marac.agenda.dobNotRecorded'),
     area: meeting.area_name,
     kind: kindTag(item.kind),

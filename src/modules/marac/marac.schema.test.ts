@@ -141,7 +141,7 @@ describe('MARAC schema rules', () => {
     }
   });
 
-  it('hides agenda items and research from agencies that may not see the case', async () => {
+  it('shows agenda items and research to agencies that see the case or are invited to the meeting while their agreement is in force, and to no one else', async () => {
     await db()
       .insertInto('marac_research')
       .values({
@@ -161,8 +161,54 @@ describe('MARAC schema rules', () => {
         items: (await db().selectFrom('marac_agenda_items').select('id').execute()).length,
         research: (await db().selectFrom('marac_research').select('id').execute()).length,
       }));
+    const seenWithCase = (viewer: DbViewer) =>
+      withViewer(viewer, async () => ({
+        ...(await seen(viewer)),
+        cases: (await db().selectFrom('cases').select('id').execute()).length,
+        people: (await db().selectFrom('people').select('id').execute()).length,
+      }));
     assert.deepEqual(await seen(as('POLICE')), { items: 1, research: 1 });
     assert.deepEqual(await seen(as('HOUSING')), { items: 0, research: 0 });
+
+    // Invited to the meeting: Housing sees the meeting's content (and what the agenda shows), never the case or its people.
+    await db()
+      .insertInto('marac_meeting_agencies')
+      .values({ partnership_id: pid, meeting_id: meeting, agency_id: agencies.HOUSING!, invited_by: null })
+      .execute();
+    assert.deepEqual(await seenWithCase(as('HOUSING')), { items: 1, research: 1, cases: 0, people: 0 });
+    const shown = await withViewer(as('HOUSING'), () =>
+      db().selectFrom('marac_agenda_items').select(['case_reference', 'victim_initials', 'victim_date_of_birth']).executeTakeFirstOrThrow(),
+    );
+    assert.deepEqual([shown.victim_initials, shown.victim_date_of_birth], ['AA', '1990-01-01'], 'the agenda’s own copy of what it shows');
+    const reference = await db().selectFrom('cases').select('reference').where('id', '=', caseId).executeTakeFirstOrThrow();
+    assert.equal(shown.case_reference, reference.reference);
+
+    // Only while Housing's agreement is in force.
+    const housing = await db().selectFrom('agencies').select(['isa_signed_on', 'isa_expires_on']).where('id', '=', agencies.HOUSING!).executeTakeFirstOrThrow();
+    await db().updateTable('agencies').set({ isa_expires_on: '2000-01-02', isa_signed_on: '2000-01-01' }).where('id', '=', agencies.HOUSING!).execute();
+    assert.deepEqual(await seen(as('HOUSING')), { items: 0, research: 0 }, 'an agreement no longer in force shows nothing');
+    await db().updateTable('agencies').set(housing).where('id', '=', agencies.HOUSING!).execute();
+    assert.deepEqual(await seen(as('HOUSING')), { items: 1, research: 1 });
+
+    // Never past the case's "must not see" list.
+    const restriction = await db()
+      .insertInto('restrictions')
+      .values({
+        partnership_id: pid,
+        subject_type: 'case',
+        subject_id: caseId,
+        blocked_agency_id: agencies.HOUSING!,
+        blocked_user_id: null,
+        reason: 'Test',
+        created_by: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(await seen(as('HOUSING')), { items: 0, research: 0 }, 'a "must not see" entry wins over the invitation');
+    await db().deleteFrom('restrictions').where('id', '=', restriction.id).execute();
+    await db().deleteFrom('marac_meeting_agencies').where('meeting_id', '=', meeting).where('agency_id', '=', agencies.HOUSING!).execute();
+    assert.deepEqual(await seen(as('HOUSING')), { items: 0, research: 0 });
+
     await db().insertInto('case_agencies').values({ partnership_id: pid, case_id: caseId, agency_id: agencies.HOUSING!, added_by: null }).execute();
     assert.deepEqual(await seen(as('HOUSING')), { items: 1, research: 1 }, 'given the case, Housing sees its MARAC content');
     await refused(

@@ -74,6 +74,20 @@ export interface MaracAgendaItemsTable {
   position: number;
   kind: ItemKind;
   added_by: string | null;
+  /**
+   * What the agenda shows of the case, taken by the database when the item is added and again when the agenda is
+   * published (migration 2026-11-23T2420): invited agencies read these, never the case, person or referral.
+   */
+  case_reference: Generated<string>;
+  victim_person_id: Generated<string | null>;
+  victim_initials: Generated<string | null>;
+  victim_date_of_birth: Generated<string | null>;
+  referral_reference: Generated<string | null>;
+  referred_on: Generated<string | null>;
+  criterion: Generated<string | null>;
+  score: Generated<number | null>;
+  score_band: Generated<string | null>;
+  snapshot_taken_at: Generated<Date>;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -146,6 +160,8 @@ export interface MaracActionsTable {
   /** The meeting's date (kept by a cascading foreign key) so the database can refuse a due date before it. */
   meeting_date: string;
   case_id: string;
+  /** The case's reference, set by the database (migration 2026-11-23T2420): the assigned agency may not see the case. */
+  case_reference: Generated<string>;
   agency_id: string;
   assigned_user_id: string | null;
   description: string;

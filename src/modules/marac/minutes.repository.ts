@@ -1,16 +1,16 @@
 import type { DbOrTx } from '../../db/database.js';
-import { caseVisible, type Viewer } from '../people/people.policy.js';
+import type { Viewer } from '../people/people.policy.js';
+import { throughItem } from './marac.access.js';
 import type { MinuteInput } from './meeting-day.schemas.js';
 
 /**
- * Minutes per agenda case and the amendments to final ones. Read with the case rule; row-level security is the
- * second wall, and the database refuses any change to a final minute and any change to an amendment.
+ * Minutes per agenda case and the amendments to final ones. Read with the MARAC content rule (marac.access.ts);
+ * row-level security is the second wall, and the database refuses any change to a final minute and any change to an amendment.
  */
 
 function minutes(db: DbOrTx, viewer: Viewer) {
   return db
     .selectFrom('marac_minutes as mn')
-    .innerJoin('cases as c', (join) => join.onRef('c.partnership_id', '=', 'mn.partnership_id').onRef('c.id', '=', 'mn.case_id'))
     .leftJoin('users as d', (join) => join.onRef('d.partnership_id', '=', 'mn.partnership_id').onRef('d.id', '=', 'mn.drafted_by'))
     .leftJoin('users as f', (join) => join.onRef('f.partnership_id', '=', 'mn.partnership_id').onRef('f.id', '=', 'mn.finalised_by'))
     .select([
@@ -28,7 +28,7 @@ function minutes(db: DbOrTx, viewer: Viewer) {
       'f.display_name as finalised_by_name',
     ])
     .where('mn.partnership_id', '=', viewer.partnershipId)
-    .where(caseVisible(viewer, 'c'));
+    .where(throughItem(viewer, 'mn'));
 }
 
 export type MinuteRow = NonNullable<Awaited<ReturnType<typeof findMinute>>>;
@@ -93,12 +93,12 @@ export async function updateMinute(db: DbOrTx, partnershipId: string, id: string
 function amendments(db: DbOrTx, viewer: Viewer) {
   return db
     .selectFrom('marac_minute_amendments as am')
-    .innerJoin('cases as c', (join) => join.onRef('c.partnership_id', '=', 'am.partnership_id').onRef('c.id', '=', 'am.case_id'))
+    .innerJoin('marac_minutes as mn', (join) => join.onRef('mn.partnership_id', '=', 'am.partnership_id').onRef('mn.id', '=', 'am.minute_id'))
     .innerJoin('agencies as a', (join) => join.onRef('a.partnership_id', '=', 'am.partnership_id').onRef('a.id', '=', 'am.made_by_agency_id'))
     .leftJoin('users as u', (join) => join.onRef('u.partnership_id', '=', 'am.partnership_id').onRef('u.id', '=', 'am.made_by'))
     .select(['am.id', 'am.minute_id', 'am.text', 'am.created_at', 'u.display_name as made_by_name', 'a.name as agency_name'])
     .where('am.partnership_id', '=', viewer.partnershipId)
-    .where(caseVisible(viewer, 'c'))
+    .where(throughItem(viewer, 'mn'))
     .orderBy('am.created_at')
     .orderBy('am.id');
 }

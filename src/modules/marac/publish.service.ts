@@ -5,8 +5,8 @@ import type { Mailer } from '../../platform/mail.js';
 import type { Actor } from '../../platform/request-context.js';
 import { actingTransaction } from '../../platform/transactions.js';
 import { listAgreementAgencies } from '../people/case.repository.js';
-import { listItems } from './agenda.repository.js';
-import { changeableAgenda, shareWithInvited } from './agenda.service.js';
+import { refreshSnapshots } from './agenda.repository.js';
+import { changeableAgenda } from './agenda.service.js';
 import { maracErrors } from './marac.errors.js';
 import { coordinator } from './marac.policy.js';
 import { meetingAgencies, type MeetingRow } from './meeting.repository.js';
@@ -14,8 +14,8 @@ import { countItems, findMeeting } from './meeting.service.js';
 import * as repo from './publish.repository.js';
 
 /**
- * Publishing an agenda (issue 5, step 2): the coordinator invites agencies with an agreement in force; each is given
- * the agenda's cases (marac.sharing.ts), and its meeting staff are e-mailed a link. E-mails carry the meeting's
+ * Publishing an agenda (issue 5, step 2): the coordinator invites agencies with an agreement in force; their staff then
+ * see the meeting's content (marac.access.ts), not the cases themselves, and its meeting staff are e-mailed a link. E-mails carry the meeting's
  * area, date, time and a link — never a case reference, a name or a date of birth (DOMAIN.md §6) — and every one is
  * kept in marac_notifications with exactly what it said and whether it went.
  */
@@ -68,13 +68,8 @@ export async function publishAgenda(deps: PublishDeps, actor: Actor, meetingId: 
     if (!agencyIds.every((id) => inForce.has(id))) throw maracErrors.agencyNotInvitable();
     await repo.inviteAgencies(trx, viewer.partnershipId, meetingId, agencyIds, viewer.userId);
     const invited = (await meetingAgencies(trx, viewer.partnershipId, meetingId)).map((a) => a.id);
-    await shareWithInvited(
-      trx,
-      actor,
-      viewer,
-      meetingId,
-      (await listItems(trx, viewer, meetingId)).map((i) => i.case_id),
-    );
+    // The agencies now see the agenda as it is: what it shows of each case is taken again (marac.access.ts).
+    await refreshSnapshots(trx, viewer.partnershipId, meetingId);
     await repo.markPublished(trx, viewer.partnershipId, meetingId, agendaVersion, viewer.userId);
     const email = agendaEmail(deps.baseUrl, meeting);
     const staff = await repo.meetingStaff(trx, viewer.partnershipId, invited);

@@ -1,12 +1,12 @@
 import type { DbOrTx } from '../../db/database.js';
-import { caseVisible, type Viewer } from '../people/people.policy.js';
+import type { Viewer } from '../people/people.policy.js';
+import { throughItem } from './marac.access.js';
 
-/** Agencies' research on agenda cases. Read with the case rule; row-level security is the second wall. */
+/** Agencies' research on agenda cases. Read with the MARAC content rule (marac.access.ts); row-level security is the second wall. */
 
 function research(db: DbOrTx, viewer: Viewer) {
   return db
     .selectFrom('marac_research as r')
-    .innerJoin('cases as c', (join) => join.onRef('c.partnership_id', '=', 'r.partnership_id').onRef('c.id', '=', 'r.case_id'))
     .innerJoin('agencies as a', (join) => join.onRef('a.partnership_id', '=', 'r.partnership_id').onRef('a.id', '=', 'r.agency_id'))
     .leftJoin('users as u', (join) => join.onRef('u.partnership_id', '=', 'r.partnership_id').onRef('u.id', '=', 'r.recorded_by'))
     .select([
@@ -23,7 +23,7 @@ function research(db: DbOrTx, viewer: Viewer) {
       'u.display_name as recorded_by_name',
     ])
     .where('r.partnership_id', '=', viewer.partnershipId)
-    .where(caseVisible(viewer, 'c'));
+    .where(throughItem(viewer, 'r'));
 }
 
 export type ResearchRow = Awaited<ReturnType<typeof listResearch>>[number];

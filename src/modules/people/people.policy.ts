@@ -9,7 +9,7 @@ import type { UserPrincipal } from '../../platform/principal.js';
  * exact by triggers: ADR 0003), one index probe instead of walking a person's cases and each case's agencies.
  *
  * A case is visible to staff with personal-data access in the agency that owns it or an agency assigned to it,
- * unless they or their agency are on its "must not see" list. (MARAC attendees are added by the marac module.)
+ * unless they or their agency are on its "must not see" list. (MARAC content has its own rule: marac.access.ts.)
  * A person is visible to staff of the agency that recorded them, or through a case they may see, unless they or
  * their agency are on the person's own "must not see" list.
  */
@@ -22,7 +22,8 @@ export function assertMaySeePersonalData(viewer: Viewer): void {
   if (!viewer.permissions.has('personal-data:read')) throw errors.forbidden();
 }
 
-function notRestricted(viewer: Viewer, subjectType: 'case' | 'person', idColumn: RawBuilder<unknown>): RawBuilder<SqlBool> {
+/** No "must not see" entry on the record blocks the viewer or their agency. */
+export function notRestricted(viewer: Viewer, subjectType: 'case' | 'person', idColumn: RawBuilder<unknown>): RawBuilder<SqlBool> {
   return sql<SqlBool>`not exists (
     select 1 from restrictions r
     where r.partnership_id = ${viewer.partnershipId} and r.subject_type = ${subjectType} and r.subject_id = ${idColumn}
@@ -37,6 +38,13 @@ export function caseVisible(viewer: Viewer, alias = 'c'): RawBuilder<SqlBool> {
     and (${sql.ref(`${alias}.owning_agency_id`)} = ${viewer.agencyId}
       or exists (select 1 from case_access ca where ca.partnership_id = ${viewer.partnershipId} and ca.agency_id = ${viewer.agencyId} and ca.case_id = ${id}))
     and ${notRestricted(viewer, 'case', id)})`;
+}
+
+/** The case with this id (a column of another table) is visible to the viewer: case_access holds the owner too. */
+export function caseIdVisible(viewer: Viewer, caseId: RawBuilder<unknown>): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(exists (select 1 from case_access ca where ca.partnership_id = ${viewer.partnershipId} and ca.agency_id = ${viewer.agencyId}
+      and ca.case_id = ${caseId})
+    and ${notRestricted(viewer, 'case', caseId)})`;
 }
 
 /**
