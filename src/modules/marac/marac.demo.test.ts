@@ -10,6 +10,8 @@ import { SAFELIVES_TEMPLATE } from './safelives.columns.js';
 import { quarterOf, safeLivesChoice } from './safelives.schemas.js';
 import { safeLivesReturn } from './safelives.service.js';
 import { listTransfers } from './transfer.service.js';
+import { buildApp } from '../../app.js';
+import { testConfig, WebClient } from '../../../test/support/app.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 
 /**
@@ -227,5 +229,28 @@ describe('MARAC demo', () => {
       (r) => families.has(fold(r.family_name)) || SEED_NAMES.some(([g, f]) => fold(g) === fold(r.given_name) && fold(f) === fold(r.family_name)),
     );
     assert.deepEqual(clashes, []);
+  });
+
+  it('shows a newcomer the coordinator’s pages full: dashboard, the default SafeLives return, and the transfers', async () => {
+    const app = await buildApp({ config: testConfig(), db: database.db, logger: false });
+    await app.ready();
+    try {
+      const coordinator = new WebClient(app);
+      await coordinator.signIn('coordinator@demo.harbour.example');
+      const board = await coordinator.get('/marac/dashboard?period=12');
+      assert.equal(board.statusCode, 200);
+      assert.match(board.body, /\b(8\d|9[0-5])(\.\d)?%/, 'an on-time percentage near the target');
+      const safeLives = await coordinator.get('/marac/safelives-return');
+      assert.equal(safeLives.statusCode, 200);
+      assert.ok((safeLives.body.match(/<tr/g) ?? []).length >= 15, 'a row per meeting of the quarter');
+      const list = await coordinator.get('/marac/transfers');
+      assert.equal(list.statusCode, 200);
+      assert.ok(list.body.includes(NEIGHBOUR));
+      const id = /href="\/marac\/transfers\/([0-9a-f-]{36})"/.exec(list.body)?.[1];
+      assert.ok(id, 'a transfer links to its page');
+      assert.equal((await coordinator.get(`/marac/transfers/${id}`)).statusCode, 200);
+    } finally {
+      await app.close();
+    }
   });
 });
