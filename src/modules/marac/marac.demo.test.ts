@@ -2,13 +2,48 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { seedDemo } from '../../db/seed-demo.js';
-import { londonToday } from '../../platform/format.js';
+import { londonToday, shiftDays } from '../../platform/format.js';
 import { userActor } from '../../platform/request-context.js';
-import { quarterOf } from './safelives.schemas.js';
+import { dashboard } from './dashboard.service.js';
+import { NEIGHBOUR } from './marac.transfer.demo.js';
+import { SAFELIVES_TEMPLATE } from './safelives.columns.js';
+import { quarterOf, safeLivesChoice } from './safelives.schemas.js';
 import { safeLivesReturn } from './safelives.service.js';
+import { listTransfers } from './transfer.service.js';
+import { buildApp } from '../../app.js';
+import { testConfig, WebClient } from '../../../test/support/app.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 
-/** The demo partnership shows MARACs at work: schedules, meetings held and to come, agendas, research. */
+/**
+ * People named in the seed documents (/work/shared/seeds, found by grepping them for names and titles): the demo's
+ * invented people must share neither a full name nor a family name with any of them.
+ */
+const SEED_NAMES = [
+  ['Carole', 'Devaney'],
+  ['Carole', 'Devaneu'],
+  ['Carolyn', 'Woods'],
+  ['John', 'Haynes'],
+  ['Richard', 'Hobbs'],
+  ['Vi', 'Dempster'],
+  ['Rob', 'Nixon'],
+  ['Derek', 'Benn'],
+  ['Martin', 'Curran'],
+  ['Mick', 'Studley'],
+  ['Pam', 'Richardson'],
+  ['Pat', 'Navrockyi'],
+  ['Phil', 'Whiteley'],
+  ['Rachel', 'Pickering'],
+  ['Simon', 'Cure'],
+  ['Sobia', 'Shaw'],
+  ['Sonia', 'Mayo'],
+  ['Sukhi', 'Biring'],
+  ['Suki', 'Kaur'],
+  ['William', 'Brown'],
+  ['Jonathan', 'North'],
+  ['P', 'Hawkins'],
+] as const;
+
+/** The demo partnership shows MARACs at work: schedules, meetings held and to come, agendas, research, history. */
 describe('MARAC demo', () => {
   let database: TestDatabase;
   before(async () => {
@@ -69,5 +104,153 @@ describe('MARAC demo', () => {
       found.columns.map((_, i) => found.meetings.reduce((n, m) => n + m.counts[i]!, 0)),
       'the total is the sum of the meetings',
     );
+  });
+
+  it('has months of held meetings in every area, hearing new and repeat cases with registers, final minutes and amendments', async () => {
+    const db = database.db;
+    const today = londonToday();
+    const areas = await sql<{ code: string; held: number; first: string; heard: number; repeats: number }>`select a.code, count(distinct m.id)::int as held,
+      min(m.meeting_date)::text as first, count(i.id)::int as heard, count(i.id) filter (where i.kind = 'repeat')::int as repeats
+      from marac_meetings m join areas a on a.id = m.area_id left join marac_agenda_items i on i.meeting_id = m.id
+      where m.status = 'held' group by a.code order by a.code`.execute(db);
+    assert.deepEqual(
+      areas.rows.map((r) => r.code),
+      ['EASTVALE', 'NORTHFIELD', 'RIVERSIDE'],
+    );
+    for (const area of areas.rows) {
+      assert.ok(area.first <= shiftDays(today, -270), `${area.code} has nine months of meetings: ${JSON.stringify(area)}`);
+      assert.ok(area.heard >= 2 * area.held && area.repeats >= 1, JSON.stringify(area));
+    }
+    // Every case heard was referred before its meeting, and a repeat within 12 months of the case's previous referral.
+    const wrong = await sql<{ n: number }>`select count(*)::int as n from marac_agenda_items i
+      join marac_meetings m on m.id = i.meeting_id join referrals r on r.id = i.referral_id
+      left join referrals before on before.id = r.repeat_of_id
+      where m.status = 'held' and (r.referred_on >= m.meeting_date or r.status <> 'accepted' or r.case_id <> i.case_id
+        or (i.kind = 'repeat' and (not r.is_repeat or before.referred_on < r.referred_on - interval '12 months' or before.case_id <> r.case_id)))`.execute(db);
+    assert.equal(wrong.rows[0]!.n, 0);
+    const records = await sql<{ unregistered: number; unminuted: number; amendments: number }>`select
+      (select count(*) from marac_meetings m where m.status = 'held' and not exists (select 1 from marac_attendance a where a.meeting_id = m.id and a.status = 'present'))::int as unregistered,
+      (select count(*) from marac_agenda_items i join marac_meetings m on m.id = i.meeting_id
+        where m.status = 'held' and not exists (select 1 from marac_minutes n where n.agenda_item_id = i.id))::int as unminuted,
+      (select count(*) from marac_minute_amendments)::int as amendments`.execute(db);
+    assert.deepEqual(records.rows[0], { unregistered: 0, unminuted: 0, amendments: 3 });
+  });
+
+  it('keeps the access tables exact after the bulk load: each case is seen by its owner and the agencies invited to hear it', async () => {
+    const db = database.db;
+    const { rows } = await sql<{ missing: number; extra: number; unshared: number }>`with expected as (
+        select partnership_id, id as case_id, owning_agency_id as agency_id from cases
+        union select partnership_id, case_id, agency_id from case_agencies)
+      select (select count(*) from expected e where not exists (select 1 from case_access a
+          where a.partnership_id = e.partnership_id and a.case_id = e.case_id and a.agency_id = e.agency_id))::int as missing,
+        (select count(*) from case_access a where not exists (select 1 from expected e
+          where a.partnership_id = e.partnership_id and a.case_id = e.case_id and a.agency_id = e.agency_id))::int as extra,
+        (select count(*) from marac_agenda_items i join marac_meeting_agencies ma on ma.meeting_id = i.meeting_id
+          where not exists (select 1 from case_access a where a.case_id = i.case_id and a.agency_id = ma.agency_id))::int as unshared`.execute(db);
+    assert.deepEqual(rows[0], { missing: 0, extra: 0, unshared: 0 });
+    const people = await sql<{ n: number }>`select count(*)::int as n from case_people cp join case_access a on a.case_id = cp.case_id
+      where not exists (select 1 from person_access p where p.person_id = cp.person_id and p.agency_id = a.agency_id and p.via_case_id = cp.case_id)`.execute(
+      db,
+    );
+    assert.equal(people.rows[0]!.n, 0);
+  });
+
+  it('fills the default SafeLives quarter (the last complete one) across its columns', async () => {
+    const db = database.db;
+    const today = londonToday();
+    const partnership = await db.selectFrom('partnerships').select('id').executeTakeFirstOrThrow();
+    const coordinator = await userActor(db, partnership.id, 'coordinator@demo.harbour.example', 'test');
+    const { quarter } = safeLivesChoice(today).parse({});
+    const found = await safeLivesReturn(db, coordinator, { quarter, areaId: null }, 'page', today);
+    const total = new Map(found.columns.map((c, i) => [c.id, found.total[i]!]));
+    const columns = SAFELIVES_TEMPLATE.columns;
+    assert.ok(found.meetings.length >= 15, `meetings in ${quarter.id}: ${found.meetings.length}`);
+    for (const measure of ['cases_heard', 'repeat_cases', 'children'] as const) {
+      const column = columns.find((c) => c.measure === measure)!;
+      assert.ok(total.get(column.id)! > 0, `${column.heading}: ${total.get(column.id)}`);
+    }
+    const heard = total.get('cases_heard')!;
+    const victims = columns.filter((c) => c.measure === 'victims');
+    assert.ok(victims.filter((c) => total.get(c.id)! > 0).length >= 4, JSON.stringify(victims.map((c) => [c.heading, total.get(c.id)])));
+    assert.ok(
+      victims.every((c) => total.get(c.id)! < heard),
+      'no characteristic is counted for every victim',
+    );
+    const referrers = columns.filter((c) => c.measure === 'referrals');
+    const police = total.get('referrals_police')!;
+    assert.ok(police > heard / 2 && police < heard, `police referrals ${police} of ${heard}`);
+    assert.ok(referrers.filter((c) => total.get(c.id)! > 0).length >= 5, 'referrals from several kinds of agency');
+  });
+
+  it('shows the coordinator’s dashboard near the target, with overdue actions at some agencies', async () => {
+    const db = database.db;
+    const partnership = await db.selectFrom('partnerships').select('id').executeTakeFirstOrThrow();
+    const coordinator = await userActor(db, partnership.id, 'coordinator@demo.harbour.example', 'test');
+    const year = await dashboard(db, coordinator, '12');
+    assert.ok(year.onTime.of >= 200, JSON.stringify(year.onTime));
+    assert.ok(year.onTime.percent! >= 80 && year.onTime.percent! <= 95, JSON.stringify(year.onTime));
+    assert.ok(year.doneLate > 0 && year.openOverdue > 0, JSON.stringify(year));
+    assert.ok(year.agencies.some((a) => a.overdue_now > 0));
+    const rates = year.agencies.filter((a) => a.counted >= 20).map((a) => a.rate.percent!);
+    assert.ok(Math.max(...rates) - Math.min(...rates) >= 10, `on-time rates vary by agency: ${rates.join(', ')}`);
+    const returned = year.research.map((r) => r.rate.percent!);
+    assert.ok(year.research.length >= 8 && Math.min(...returned) < 80 && Math.max(...returned) > 90, `research returned: ${returned.join(', ')}`);
+    const quarter = await dashboard(db, coordinator, '3');
+    assert.ok(quarter.onTime.of > 0 && quarter.onTime.of < year.onTime.of, 'a shorter period counts fewer actions');
+  });
+
+  it('has a case transferred in from a neighbouring MARAC on the next agenda, and one transferred out', async () => {
+    const db = database.db;
+    const today = londonToday();
+    const partnership = await db.selectFrom('partnerships').select('id').executeTakeFirstOrThrow();
+    const coordinator = await userActor(db, partnership.id, 'coordinator@demo.harbour.example', 'test');
+    const transfers = await listTransfers(db, coordinator);
+    assert.deepEqual(transfers.map((t) => t.direction).sort(), ['in', 'out']);
+    const transferIn = transfers.find((t) => t.direction === 'in')!;
+    assert.equal(transferIn.counterpart, NEIGHBOUR);
+    const placed = await sql<{ kind: string; meeting_date: string; criterion: string }>`select i.kind, m.meeting_date::text, r.criterion
+      from marac_agenda_items i join marac_meetings m on m.id = i.meeting_id join referrals r on r.id = i.referral_id
+      where i.referral_id = ${transferIn.referral_id}`.execute(db);
+    assert.equal(placed.rows.length, 1);
+    assert.equal(placed.rows[0]!.kind, 'transfer_in');
+    assert.ok(placed.rows[0]!.meeting_date >= today);
+    const out = transfers.find((t) => t.direction === 'out')!;
+    const heard = await sql<{ n: number }>`select count(*)::int as n from marac_agenda_items where case_id = ${out.case_id}`.execute(db);
+    assert.ok(heard.rows[0]!.n >= 1, 'the case sent out was heard here');
+  });
+
+  it('has only invented people: no name of anyone named in the seed documents', async () => {
+    const db = database.db;
+    const { rows } = await sql<{ given_name: string; family_name: string }>`select given_name, family_name from person_names`.execute(db);
+    assert.ok(rows.length >= 400, `people named: ${rows.length}`);
+    const fold = (name: string) => name.toLowerCase();
+    const families = new Set(SEED_NAMES.map(([, family]) => fold(family)));
+    const clashes = rows.filter(
+      (r) => families.has(fold(r.family_name)) || SEED_NAMES.some(([g, f]) => fold(g) === fold(r.given_name) && fold(f) === fold(r.family_name)),
+    );
+    assert.deepEqual(clashes, []);
+  });
+
+  it('shows a newcomer the coordinator’s pages full: dashboard, the default SafeLives return, and the transfers', async () => {
+    const app = await buildApp({ config: testConfig(), db: database.db, logger: false });
+    await app.ready();
+    try {
+      const coordinator = new WebClient(app);
+      await coordinator.signIn('coordinator@demo.harbour.example');
+      const board = await coordinator.get('/marac/dashboard?period=12');
+      assert.equal(board.statusCode, 200);
+      assert.match(board.body, /\b(8\d|9[0-5])(\.\d)?%/, 'an on-time percentage near the target');
+      const safeLives = await coordinator.get('/marac/safelives-return');
+      assert.equal(safeLives.statusCode, 200);
+      assert.ok((safeLives.body.match(/<tr/g) ?? []).length >= 15, 'a row per meeting of the quarter');
+      const list = await coordinator.get('/marac/transfers');
+      assert.equal(list.statusCode, 200);
+      assert.ok(list.body.includes(NEIGHBOUR));
+      const id = /href="\/marac\/transfers\/([0-9a-f-]{36})"/.exec(list.body)?.[1];
+      assert.ok(id, 'a transfer links to its page');
+      assert.equal((await coordinator.get(`/marac/transfers/${id}`)).statusCode, 200);
+    } finally {
+      await app.close();
+    }
   });
 });

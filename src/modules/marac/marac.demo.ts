@@ -6,7 +6,9 @@ import { userActor, type Actor } from '../../platform/request-context.js';
 import { decideReferral } from '../referrals/screening.service.js';
 import * as agendaRepo from './agenda.repository.js';
 import { placeReferral, placeWaiting, planningPage } from './agenda.service.js';
+import { HISTORY_DAYS, seedMaracHistoryDemo, type HistoryStaff } from './marac.history.demo.js';
 import { seedMeetingDayDemo } from './marac.meeting-day.demo.js';
+import { seedTransferInDemo, seedTransferOutDemo } from './marac.transfer.demo.js';
 import * as meetings from './meeting.repository.js';
 import { createSchedule } from './meeting.service.js';
 import { publishAgenda } from './publish.service.js';
@@ -59,9 +61,10 @@ const RESEARCHERS = [
 
 /**
  * MARAC schedules for the three demo areas (weekly, fortnightly, monthly), their meetings for the coming months, two
- * Northfield meetings already held (one heard a case that has since been referred again as a repeat), agendas
- * built from the referrals demo's accepted MARAC referrals, the next Northfield agenda published, and research on
- * it from several agencies. Runs after the referrals demo.
+ * Northfield meetings already held (one heard a case that has since been referred again as a repeat), a case
+ * transferred in from a neighbouring MARAC, agendas built from the referrals demo's accepted MARAC referrals, the
+ * next Northfield agenda published, and research on it from several agencies; then about eleven months of meetings
+ * before those (marac.history.demo.ts) and a case transferred out. Runs after the referrals demo.
  */
 export async function seedMaracDemo(db: Db, partnershipId: string): Promise<void> {
   const today = londonToday();
@@ -78,7 +81,7 @@ export async function seedMaracDemo(db: Db, partnershipId: string): Promise<void
       recurrence: s.recurrence,
       weekday: s.weekday,
       weekOfMonth: s.weekOfMonth,
-      startsOn: shiftDays(today, -42),
+      startsOn: shiftDays(today, -HISTORY_DAYS - 7),
       startsAt: s.startsAt,
       place: s.place,
       caseLimit: 16,
@@ -86,6 +89,7 @@ export async function seedMaracDemo(db: Db, partnershipId: string): Promise<void
     schedules.set(s.area, made.id);
   }
   await heldMeetings(db, coordinator, partnershipId, areas.get('NORTHFIELD')!, schedules.get('NORTHFIELD')!, today);
+  await seedTransferInDemo(db, partnershipId, coordinator);
 
   // Cases referred by agencies that have an area go to that area's next meeting; the rest the coordinator places.
   await placeWaiting(db, coordinator);
@@ -105,11 +109,17 @@ export async function seedMaracDemo(db: Db, partnershipId: string): Promise<void
       if (placed) break;
     }
   }
-
   await seedMeetingDayDemo(db, partnershipId);
-  const northfield = nextByArea[0];
-  if (!northfield) return;
-  const current = (await meetings.findMeeting(db, partnershipId, northfield.id))!;
+  await publishNextNorthfield(db, partnershipId, coordinator, agencies, nextByArea[0]?.id);
+  // The months before: after the recent meetings, whose meeting-day demo hears the oldest accepted referrals' cases.
+  await seedMaracHistoryDemo(db, partnershipId, [...schedules.values()], today, await demoStaff(db, partnershipId));
+  await seedTransferOutDemo(db, partnershipId, coordinator);
+}
+
+/** The next Northfield agenda published to its agencies, with research from several of them. */
+async function publishNextNorthfield(db: Db, partnershipId: string, coordinator: Actor, agencies: Map<string, string>, meetingId: string | undefined) {
+  if (!meetingId) return;
+  const current = (await meetings.findMeeting(db, partnershipId, meetingId))!;
   const items = await db.selectFrom('marac_agenda_items').select('id').where('meeting_id', '=', current.id).orderBy('position').execute();
   if (items.length === 0) return;
   await publishAgenda(
@@ -130,6 +140,34 @@ export async function seedMaracDemo(db: Db, partnershipId: string): Promise<void
       });
     }
   }
+}
+
+/** The demo's MARAC staff for the history: the register's members, and who works for which agency. */
+async function demoStaff(db: Db, partnershipId: string): Promise<HistoryStaff> {
+  const users = new Map(
+    (await db.selectFrom('users').select(['id', 'email', 'agency_id']).where('partnership_id', '=', partnershipId).execute()).map((u) => [
+      u.email,
+      { id: u.id, agencyId: u.agency_id },
+    ]),
+  );
+  const user = (email: string) => users.get(`${email}@demo.harbour.example`)!;
+  const byAgency = new Map<string, string>(
+    (
+      [
+        ['COUNCIL', 'coordinator'],
+        ['POLICE', 'chair'],
+        ['IDVA', 'idva'],
+        ['HOUSING', 'rep'],
+        ['CSC', 'practitioner'],
+      ] as const
+    ).map(([code, email]) => [code, user(email).id]),
+  );
+  return {
+    coordinator: user('coordinator'),
+    byAgency,
+    attendees: ['coordinator', 'chair', 'idva', 'rep'].map(user),
+    apologies: user('practitioner'),
+  };
 }
 
 /**
