@@ -601,20 +601,19 @@ export async function seedMaracHistoryDemo(db: Db, partnershipId: string, schedu
     await insertAll(trx, 'people', people);
     await insertAll(trx, 'person_names', names as unknown as Insertable<Database['person_names']>[]);
     await insertAll(trx, 'cases', caseRows);
-    // Each case is given to the agencies invited to a meeting that heard it (the MARAC's sharing, as marac.sharing.ts).
+    // A MARAC referral gives its case to the MARAC agency, as the referrals module does (shareCase); the invited
+    // agencies see the meetings' content through the meeting, not the cases (marac.access.ts).
     const shared = new Map<string, Insertable<Database['case_agencies']>>();
     for (const { meeting, theCase } of heard) {
-      for (const agencyId of invited) {
-        const key = `${theCase.id}:${agencyId}`;
-        if (agencyId === agencies.get(theCase.agency) || shared.has(key)) continue;
-        shared.set(key, {
-          partnership_id: partnershipId,
-          case_id: theCase.id,
-          agency_id: agencyId,
-          added_by: staff.coordinator.id,
-          added_at: at(shiftDays(meeting.date, -7), '09:00'),
-        });
-      }
+      const key = theCase.id;
+      if (council === agencies.get(theCase.agency) || shared.has(key)) continue;
+      shared.set(key, {
+        partnership_id: partnershipId,
+        case_id: theCase.id,
+        agency_id: council,
+        added_by: null,
+        added_at: at(shiftDays(meeting.date, -7), '09:00'),
+      });
     }
     await insertAll(trx, 'case_agencies', [...shared.values()]);
     await insertAll(trx, 'case_people', casePeople);
