@@ -7,6 +7,7 @@ import type { Db } from './db/database.js';
 import { registerAccountModule } from './modules/account/account.routes.js';
 import { registerAdminApi } from './modules/admin/admin.api.js';
 import { registerAdminModule } from './modules/admin/admin.routes.js';
+import { registerCaseworkModule } from './modules/casework/casework.routes.js';
 import { registerHomeModule } from './modules/home/home.routes.js';
 import { registerMaracModule } from './modules/marac/marac.routes.js';
 import { registerPeopleModule } from './modules/people/people.routes.js';
@@ -63,6 +64,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   registerRiskModule(app);
   registerReferralsModule(app);
   registerMaracModule(app);
+  registerCaseworkModule(app);
   registerRiskApi(app);
   registerReferralsApi(app);
   registerOpenApi(app);

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import type { CaseworkTables } from '../modules/casework/casework.table.js';
 import type { MaracTables } from '../modules/marac/marac.table.js';
 import type { PeopleTables } from '../modules/people/people.table.js';
 import type { ReferralTables } from '../modules/referrals/referrals.table.js';
@@ -8,7 +9,7 @@ import type { PlatformTables } from '../platform/platform.tables.js';
 import { viewerPool } from './viewer.js';
 
 /** The whole schema, one interface per module merged here. */
-export interface Database extends PlatformTables, PeopleTables, RiskTables, ReferralTables, MaracTables {}
+export interface Database extends PlatformTables, PeopleTables, RiskTables, ReferralTables, MaracTables, CaseworkTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

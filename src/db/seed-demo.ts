@@ -1,5 +1,6 @@
 import type { Db } from './database.js';
 import { seedAdminDemo } from '../modules/admin/admin.demo.js';
+import { seedCaseworkDemo } from '../modules/casework/casework.demo.js';
 import { seedMaracDemo } from '../modules/marac/marac.demo.js';
 import { seedCasesDemo } from '../modules/people/case.demo.js';
 import { seedPeopleDemo } from '../modules/people/person.demo.js';
@@ -16,5 +17,6 @@ export async function seedDemo(db: Db, partnershipName: string): Promise<boolean
   await seedRiskDemo(db, partnershipId);
   await seedReferralsDemo(db, partnershipId);
   await seedMaracDemo(db, partnershipId);
+  await seedCaseworkDemo(db, partnershipId);
   return true;
 }

@@ -1,5 +1,5 @@
 /** Roles from DESIGN.md and what each may do. Record-level access is checked again in each module's policy. */
-export const ROLES = ['admin', 'coordinator', 'chair', 'idva', 'agency_rep', 'practitioner', 'analyst', 'strategy_lead', 'auditor'] as const;
+export const ROLES = ['admin', 'coordinator', 'chair', 'idva', 'idva_manager', 'agency_rep', 'practitioner', 'analyst', 'strategy_lead', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   'marac:coordinate',
   'marac:minute',
   'reports:safelives',
+  'casework:work',
+  'casework:allocate',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -27,7 +29,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   coordinator: [...CASEWORK, 'people:merge', 'referrals:screen', 'marac:coordinate', 'marac:minute', 'reports:safelives'],
   // The chair runs the meeting with the coordinator: the attendance register, minutes and actions.
   chair: [...CASEWORK, 'marac:minute'],
-  idva: CASEWORK,
+  // An IDVA works their own allocated cases and sees the team's queue; the team manager allocates (issue 6).
+  idva: [...CASEWORK, 'casework:work'],
+  idva_manager: [...CASEWORK, 'casework:work', 'casework:allocate'],
   agency_rep: CASEWORK,
   practitioner: CASEWORK,
   // The SafeLives return's meeting-level counts of special-category characteristics: the coordinator sends it, analysts use it.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { demoTotpSecret } from '../../src/modules/admin/admin.demo.js';
+import { DEMO_USERS, demoTotpSecret } from '../../src/modules/admin/admin.demo.js';
 import { DEMO_PASSWORD, unusedCode } from '../support/app.js';
 import AccountPage from './pages/accountPage.js';
 import AgenciesPage from './pages/agenciesPage.js';
@@ -113,8 +113,9 @@ describe('Every admin page an administrator can reach renders and passes axe', (
     await page.goto(`${running.baseUrl}/admin/users`);
     const users = await UsersPage.verifyOnPage(page);
     const names = await users.userNames();
-    assert.equal(names.length, 9);
+    assert.equal(names.length, DEMO_USERS.length);
     assert.ok(names.includes('Nadia Sorensen'));
+    assert.ok(names.includes('Grace Adebayo-Lunn'), 'the IDVA team manager');
     await checkAccessibility(page, '/admin/users');
   });
 

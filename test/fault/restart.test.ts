@@ -29,7 +29,7 @@ import {
 } from './harbour-process.js';
 
 const DEMO_CODES = ['POLICE', 'PROBATION', 'CSC', 'ASC', 'HOUSING', 'HEALTH', 'IDVA', 'REFUGE', 'CPS', 'COUNCIL'];
-const START_TIMEOUT = 60_000; // first start runs initdb and seeds the demo; the machine may be busy with other tests
+const START_TIMEOUT = 110_000; // first start runs initdb and seeds the demo (about 30 s alone); the machine may be busy with other tests
 
 after(cleanUp, { timeout: 60_000 });
 

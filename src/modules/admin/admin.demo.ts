@@ -20,6 +20,8 @@ export const DEMO_USERS: DemoUser[] = [
   { email: 'coordinator@demo.harbour.example', name: 'Tasha Greenwood', agency: 'COUNCIL', roles: ['coordinator'] },
   { email: 'chair@demo.harbour.example', name: 'DI Owen Hartley', agency: 'POLICE', roles: ['chair', 'agency_rep'] },
   { email: 'idva@demo.harbour.example', name: 'Ruth Okonkwo', agency: 'IDVA', roles: ['idva'] },
+  { email: 'idva2@demo.harbour.example', name: 'Tomasz Brennan', agency: 'IDVA', roles: ['idva'] },
+  { email: 'idva.manager@demo.harbour.example', name: 'Grace Adebayo-Lunn', agency: 'IDVA', roles: ['idva_manager'] },
   { email: 'rep@demo.harbour.example', name: 'Callum Fairweather', agency: 'HOUSING', roles: ['agency_rep'] },
   { email: 'practitioner@demo.harbour.example', name: 'Nadia Sorensen', agency: 'CSC', roles: ['practitioner'] },
   { email: 'analyst@demo.harbour.example', name: 'Imogen Platt', agency: 'COUNCIL', roles: ['analyst'] },

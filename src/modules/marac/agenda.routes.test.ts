@@ -225,12 +225,13 @@ describe('MARAC agendas', () => {
       form.body,
     );
     assert.equal(published.headers.location, `/marac/meetings/${m1}`);
-    assert.match((await clients.coordinator!.get(`/marac/meetings/${m1}`)).body, /published to 4 agencies. 4 people were e-mailed a link/);
+    assert.match((await clients.coordinator!.get(`/marac/meetings/${m1}`)).body, /published to 4 agencies. 5 people were e-mailed a link/);
 
     const recipients = mail.messages.flatMap((m) => m.to).sort();
     assert.deepEqual(recipients, [
       '<chair@demo.harbour.example>',
       '<coordinator@demo.harbour.example>',
+      '<idva2@demo.harbour.example>',
       '<idva@demo.harbour.example>',
       '<rep@demo.harbour.example>',
     ]);

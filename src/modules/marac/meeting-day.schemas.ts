@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readDate, readId, readText, readVersion, text } from '../../platform/form-readers.js';
 import { formSchema } from '../people/case.schemas.js';
 
 /**
@@ -7,54 +8,11 @@ import { formSchema } from '../people/case.schemas.js';
  * its own key so the fields as typed refill the form after a refusal.
  */
 
-type Raw = Record<string, unknown>;
-type Fail = (field: string, message: string) => undefined;
-
 export const MINUTE_MAX = 8000;
 export const DESCRIPTION_MAX = 2000;
 export const UPDATE_MAX = 2000;
 export const ATTENDANCE_STATUSES = ['present', 'apologies'] as const;
 export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const text = (value: unknown): string => (typeof value === 'string' ? value.replace(/\r\n/g, '\n').trim() : '');
-const length = (value: string) => [...value].length;
-
-function readId(raw: Raw, fail: Fail, name: string, message: string): string | undefined {
-  const value = text(raw[name]).toLowerCase();
-  return UUID.test(value) ? value : fail(name, message);
-}
-
-/** The version the form was filled in against (0: no record yet). Harbour wrote it, so no wording for people. */
-function readVersion(raw: Raw, fail: Fail, min: number): number {
-  const n = Number(text(raw.version));
-  if (!Number.isInteger(n) || n < min || n > 2_147_483_647) fail('version', 'Reload the page and try again');
-  return n;
-}
-
-/** Free text up to `max` characters; `required` is the message when it is blank. */
-function readText(raw: Raw, fail: Fail, name: string, label: string, max: number, required?: string): string | null {
-  const value = text(raw[name]);
-  if (!value) {
-    if (required) fail(name, required);
-    return null;
-  }
-  if (length(value) > max) fail(name, `${label} must be ${max} characters or fewer`);
-  return value;
-}
-
-/** A required GOV.UK date input ("<name>-day", "-month", "-year"). */
-function readDate(raw: Raw, fail: Fail, name: string, label: string, whenBlank: string): string | undefined {
-  const parts = { day: text(raw[`${name}-day`]), month: text(raw[`${name}-month`]), year: text(raw[`${name}-year`]) };
-  const missing = Object.entries(parts).flatMap(([part, value]) => (value ? [] : [part]));
-  if (missing.length === 3) return fail(name, whenBlank);
-  if (missing.length > 0) return fail(name, `${label} must include a ${missing.join(' and ')}`);
-  const iso = `${parts.year.padStart(4, '0')}-${parts.month.padStart(2, '0')}-${parts.day.padStart(2, '0')}`;
-  const date = new Date(`${iso}T12:00:00Z`);
-  const real = Object.values(parts).every((v) => /^\d{1,4}$/.test(v)) && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso;
-  if (!real || iso < '2000-01-01' || iso > '2099-12-31') return fail(name, `${label} must be a real date`);
-  return iso;
-}
 
 export const attendanceForm = formSchema((raw, fail) => {
   const userId = readId(raw, fail, 'userId', 'Select the person');

@@ -23,26 +23,7 @@ describe('who may see a case', () => {
 
   before(async () => {
     t = await createTestApp();
-    // A second IDVA, so a named block can be told apart from an agency-wide one.
-    const idva = await db().selectFrom('agencies').select('id').where('code', '=', 'IDVA').executeTakeFirstOrThrow();
-    const now = new Date();
-    await db()
-      .insertInto('users')
-      .values({
-        partnership_id: t.partnershipId,
-        agency_id: idva.id,
-        email: 'idva2@demo.harbour.example',
-        display_name: 'Joel Marsh',
-        roles: ['idva'],
-        password_hash: await hashPassword(DEMO_PASSWORD),
-        password_changed_at: now,
-        totp_secret: demoTotpSecret('idva2@demo.harbour.example'),
-        mfa_enrolled_at: now,
-        totp_last_step: null,
-        locked_until: null,
-        last_sign_in_at: null,
-      })
-      .execute();
+    // The demo's second IDVA (idva2@) tells a named block apart from an agency-wide one.
     for (const [name, ip] of [
       ['practitioner', 1],
       ['rep', 2],
