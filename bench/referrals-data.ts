@@ -21,6 +21,7 @@
  * (harbour_rebuild_access), so the load may skip per-row triggers (session_replication_role = replica, superuser).
  */
 import pg from 'pg';
+import { generationSteps } from './setup.js';
 
 export type Generation = { seconds: number; steps: { step: string; seconds: number }[]; counts: Record<string, number> };
 
@@ -83,13 +84,7 @@ export async function generateReferrals(
   const client = new pg.Client({ connectionString });
   await client.connect();
   const started = Date.now();
-  const steps: Generation['steps'] = [];
-  const step = async (label: string, ...statements: [string, unknown[]?][]) => {
-    const t = Date.now();
-    for (const [text, values] of statements) await client.query(text, values);
-    steps.push({ step: label, seconds: (Date.now() - t) / 1000 });
-    log(`  ${label}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
-  };
+  const { steps, step } = generationSteps(client, log);
   try {
     const { rows: agencyRows } = await client.query<{ id: string; code: string }>('select id, code from agencies where partnership_id = $1', [partnershipId]);
     const agency = new Map(agencyRows.map((a) => [a.code, a.id]));
