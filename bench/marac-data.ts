@@ -27,7 +27,7 @@
 import pg from 'pg';
 import { analyzeDatabase } from '../src/db/migrator.js';
 import { generateReferrals, type Generation } from './referrals-data.js';
-import { generationSteps } from './setup.js';
+import { generationSteps, rebuildAccess } from './setup.js';
 
 export type MaracGeneration = { referrals: Generation; seconds: number; steps: Generation['steps']; counts: Record<string, number> };
 /** The meetings the benchmark works on. */
@@ -246,7 +246,7 @@ export async function generateMarac(
     );
 
     await client.query('set session_replication_role = origin').catch(() => undefined);
-    await step('row-level-security access tables again (harbour_rebuild_access)', ['select harbour_rebuild_access()']);
+    await rebuildAccess(client, step);
     const analyzing = Date.now();
     await analyzeDatabase(connectionString);
     steps.push({ step: 'analyze (analyzeDatabase)', seconds: (Date.now() - analyzing) / 1000 });

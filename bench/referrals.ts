@@ -210,8 +210,9 @@ export function withViewers(script: Script, requestViewer: unknown[]): Call[] {
   });
 }
 
-const SELECT = /^\s*select\b/i;
-const NOT_EXPLAINED = /pg_advisory|set_config|nextval/;
+/** Reads: selects, and queries whose common table expressions only read (a `with … update` would run under EXPLAIN ANALYZE). */
+const SELECT = /^\s*(select|with)\b/i;
+const NOT_EXPLAINED = /pg_advisory|set_config|nextval|\b(update|insert into|delete from)\b/i;
 
 /** The slowest instance of each distinct select these scripts sent, explained (ANALYZE, BUFFERS) as the viewer it ran as; slowest to run first. */
 export async function explainSelects(raw: pg.Pool, scripts: Script[], requestViewer: unknown[]): Promise<Measured['explained']> {

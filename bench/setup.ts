@@ -251,6 +251,23 @@ export function generationSteps(client: pg.Client, log: (line: string) => void) 
   return { steps, step };
 }
 
+/**
+ * The row-level-security access tables rebuilt (harbour_rebuild_access) after a load that skipped the triggers that keep
+ * them, without their primary keys, which are put back after: it writes millions of rows, in no order.
+ */
+export async function rebuildAccess(client: pg.Client, step: ReturnType<typeof generationSteps>['step']): Promise<void> {
+  const { rows: keys } = await client.query<{ table: string; name: string; def: string }>(
+    `select conrelid::regclass::text as table, conname as name, pg_get_constraintdef(oid) as def from pg_constraint
+      where conrelid in ('case_access'::regclass, 'person_access'::regclass) and contype = 'p'`,
+  );
+  await step(
+    'row-level-security access tables (harbour_rebuild_access)',
+    [keys.map((k) => `alter table ${k.table} drop constraint ${k.name};`).join(' ')],
+    ['select harbour_rebuild_access()'],
+    [keys.map((k) => `alter table ${k.table} add constraint ${k.name} ${k.def};`).join(' ')],
+  );
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The load generator, in a worker thread.
 
