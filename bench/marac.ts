@@ -1,7 +1,7 @@
 /**
- * `npm run bench -- --marac` (or BENCH_MARAC=1): issue 5's benchmark on a
- * generated partnership with 300,000 historical MARAC cases (bench/marac-data.ts), through Harbour as its users, each
- * an agency's member, so that row-level security is in force.
+ * `npm run bench -- --marac` (or BENCH_MARAC=1): issue 5's benchmark on a generated partnership with 300,000 historical
+ * MARAC cases (bench/marac-data.ts), through Harbour as its users, each an agency's member, so that row-level security
+ * is in force.
  *
  * 1. Building a 30-case agenda, as the coordinator (Council Community Safety): 30 accepted MARAC referrals wait, repeats
  *    of cases last heard in Northfield; "Place all" (POST /marac/planning/place) puts them on Northfield's next meeting
@@ -25,8 +25,8 @@
  *   BENCH_MARAC_CASES         historical MARAC cases (agenda items) to generate (default 300000; 20000 to develop)
  *   BENCH_MARAC_SAMPLES       requests per target one at a time (default 100, recorded for at most 20 s a target)
  *   BENCH_MARAC_REPORT_CONNECTIONS  concurrent clients for the PDF and the SafeLives return (default 4)
- *   BENCH_MARAC_TIMEOUT_SECONDS     statement timeout on every connection (default 120: the waiting referrals take
- *                                   about 40 s at full size)
+ *   BENCH_MARAC_TIMEOUT_SECONDS     statement timeout on every connection (default 120: finding the waiting referrals
+ *                                   takes 20–30 s at full size on a busy machine)
  *   BENCH_RESULTS_FILE        where the JSON goes (default <tmpdir>/harbour-bench/marac.json)
  */
 import fs from 'node:fs';
