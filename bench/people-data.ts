@@ -16,6 +16,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import type { Db } from '../src/db/database.js';
 import { caseVisible, personVisible, type Viewer } from '../src/modules/people/people.policy.js';
+import { generationSteps } from './setup.js';
 
 export type GeneratedCounts = Record<string, number>;
 export type Generation = { seconds: number; steps: { step: string; seconds: number }[]; counts: GeneratedCounts };
@@ -67,14 +68,7 @@ export async function generatePeople(
   const client = new pg.Client({ connectionString });
   await client.connect();
   const started = Date.now();
-  const steps: Generation['steps'] = [];
-  /** One step: statements run in order, each with its own parameters (the extended protocol takes one statement at a time). */
-  const step = async (label: string, ...statements: [string, unknown[]?][]) => {
-    const t = Date.now();
-    for (const [text, values] of statements) await client.query(text, values);
-    steps.push({ step: label, seconds: (Date.now() - t) / 1000 });
-    log(`  ${label}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
-  };
+  const { steps, step } = generationSteps(client, log);
   try {
     const { rows: agencyRows } = await client.query<{ id: string; code: string }>('select id, code from agencies where partnership_id = $1', [partnershipId]);
     const agencies = new Map(agencyRows.map((a) => [a.code, a.id]));

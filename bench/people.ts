@@ -29,7 +29,7 @@ import { generatePeople, misspell, sample, type Sample } from './people-data.js'
 import { capture, closedLoop, cpuPerCall, explain, replay, summarise, withoutAudit, type Call, type Script, type Summary } from './people-replay.js';
 import { printPeople, type Result } from './people-report.js';
 import { fmt } from './report.js';
-import { numberFromEnv, onCleanup, runLoad, startDatabase, startHarbour, type Harbour } from './setup.js';
+import { numberFromEnv, runLoad, startWithRawPool, type Harbour } from './setup.js';
 import { postmasterPid } from './system.js';
 
 const SECONDS = numberFromEnv('BENCH_SECONDS', 10, { min: 1, max: 600 });
@@ -201,25 +201,12 @@ export async function peopleMain(): Promise<number> {
   const loadBefore = os.loadavg();
   console.log(`Harbour people benchmark: ${Math.round(SCALE * 1e6).toLocaleString('en-GB')} people, ${CONNECTIONS} concurrent callers.`);
   console.log(`Machine: ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, Node ${process.version}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-  const database = await startDatabase();
-  console.log(`PostgreSQL: ${database.description}`);
-  // Every connection, Harbour's and the raw pool's, has the statement timeout: a query that would take minutes fails.
-  const url = new URL(database.connectionString);
-  url.searchParams.set('options', `-c statement_timeout=${TIMEOUT_MS}`);
-  const harbour = await startHarbour(url.href);
+  const { database, harbour, raw } = await startWithRawPool(TIMEOUT_MS);
   console.log('Generating the partnership:');
   const generation = await generatePeople(database.connectionString, harbour.partnershipId, SCALE, (line) => console.log(line));
   const counts = Object.entries(generation.counts).map(([t, n]) => `${t} ${n.toLocaleString('en-GB')}`);
   console.log(`Generated in ${fmt(generation.seconds, 0)} s: ${counts.join(', ')}`);
 
-  // As Harbour: the application role, and a pool of the same size.
-  const raw = new pg.Pool({
-    connectionString: database.connectionString,
-    max: harbour.poolSize,
-    options: `-c role=harbour_app -c statement_timeout=${TIMEOUT_MS}`,
-  });
-  raw.on('error', () => undefined); // an idle connection dropped as the server stops
-  onCleanup('close the raw SQL pool', () => raw.end());
   const postmaster = database.embedded ? await postmasterPid(database.connectionString).catch(() => null) : null;
 
   const user = await harbour.app.db.selectFrom('users').select('id').where('email', '=', PRACTITIONER).executeTakeFirstOrThrow();

@@ -21,6 +21,7 @@
  * (harbour_rebuild_access), so the load may skip per-row triggers (session_replication_role = replica, superuser).
  */
 import pg from 'pg';
+import { generationSteps, rebuildAccess } from './setup.js';
 
 export type Generation = { seconds: number; steps: { step: string; seconds: number }[]; counts: Record<string, number> };
 
@@ -83,13 +84,7 @@ export async function generateReferrals(
   const client = new pg.Client({ connectionString });
   await client.connect();
   const started = Date.now();
-  const steps: Generation['steps'] = [];
-  const step = async (label: string, ...statements: [string, unknown[]?][]) => {
-    const t = Date.now();
-    for (const [text, values] of statements) await client.query(text, values);
-    steps.push({ step: label, seconds: (Date.now() - t) / 1000 });
-    log(`  ${label}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
-  };
+  const { steps, step } = generationSteps(client, log);
   try {
     const { rows: agencyRows } = await client.query<{ id: string; code: string }>('select id, code from agencies where partnership_id = $1', [partnershipId]);
     const agency = new Map(agencyRows.map((a) => [a.code, a.id]));
@@ -255,17 +250,7 @@ export async function generateReferrals(
       [P, [...new Set(owners)]],
     ]);
     await client.query('set session_replication_role = origin').catch(() => undefined);
-    // The access tables' primary keys too: harbour_rebuild_access writes 5 million rows, in no order.
-    const { rows: keys } = await client.query<{ table: string; name: string; def: string }>(
-      `select conrelid::regclass::text as table, conname as name, pg_get_constraintdef(oid) as def from pg_constraint
-        where conrelid in ('case_access'::regclass, 'person_access'::regclass) and contype = 'p'`,
-    );
-    await step(
-      'row-level-security access tables (harbour_rebuild_access)',
-      [keys.map((k) => `alter table ${k.table} drop constraint ${k.name};`).join(' ')],
-      ['select harbour_rebuild_access()'],
-      [keys.map((k) => `alter table ${k.table} add constraint ${k.name} ${k.def};`).join(' ')],
-    );
+    await rebuildAccess(client, step);
     await step('build the secondary indexes again', [indexes.map((i) => `${i.def};`).join(' ')]);
     await step('vacuum analyze', [`vacuum analyze ${tables.join(', ')}`]);
     const counts: Record<string, number> = {};

@@ -45,6 +45,15 @@ function row(label: string, through: string, s: Summary, raw?: Summary): string[
 
 const HEADER = ['Target', 'through', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'Harbour ÷ raw: p95 / req/s'];
 
+/** Each select explained, the slowest to run first: its times and buffers, and the plans of the first three. */
+export function printExplained(explained: Measured['explained']): void {
+  for (const [i, { sql, ms: took, explained: e }] of explained.entries()) {
+    const run = e.executionMs === null ? 'not run to the end' : `plan ${fmt(e.planningMs, 2)} ms, run ${fmt(e.executionMs, 2)} ms, ${e.buffers} buffers`;
+    console.log(`  ${run} (${fmt(took, 2)} ms in Harbour): ${sql.slice(0, 110)}`);
+    if (i < 3) for (const line of e.tree) console.log(`      ${line}`);
+  }
+}
+
 export function printReferrals(
   results: Measured[],
   settings: { connections: number; seconds: number; warmupSeconds: number; loadBefore: number[]; loadAfter: number[] },
@@ -110,11 +119,7 @@ export function printReferrals(
         `  The checks found: ${fmt(r.found.repeatShare * 100, 0)} % repeats, ${fmt(r.found.meanEscalationCount, 1)} incidents in the window on average`,
       );
     console.log('  Each distinct select, its slowest instance under EXPLAIN (ANALYZE, BUFFERS) as the viewer it ran as:');
-    for (const [i, { sql, ms: took, explained: e }] of r.explained.entries()) {
-      const run = e.executionMs === null ? 'not run to the end' : `plan ${fmt(e.planningMs, 2)} ms, run ${fmt(e.executionMs, 2)} ms, ${e.buffers} buffers`;
-      console.log(`  ${run} (${fmt(took, 2)} ms in Harbour): ${sql.slice(0, 110)}`);
-      if (i < 3) for (const line of e.tree) console.log(`      ${line}`);
-    }
+    printExplained(r.explained);
   }
   console.log('');
   console.log(`Targets (p95 through Harbour; reported, not enforced). Load average before ${load(settings.loadBefore)}, after ${load(settings.loadAfter)}:`);

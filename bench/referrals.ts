@@ -37,7 +37,7 @@ import { fmt } from './report.js';
 import { generateReferrals, referableVictims, type Referable } from './referrals-data.js';
 import { postLoad } from './referrals-load.js';
 import { printReferrals, type Measured, type StatementCost } from './referrals-report.js';
-import { cleanUp, numberFromEnv, onCleanup, runLoad, startDatabase, startHarbour, type Harbour } from './setup.js';
+import { cleanUp, numberFromEnv, onCleanup, runLoad, startWithRawPool, type Harbour } from './setup.js';
 import { mainThreadCpuSeconds, postgresCpuSeconds, postmasterPid } from './system.js';
 
 const SECONDS = numberFromEnv('BENCH_SECONDS', 10, { min: 1, max: 600 });
@@ -67,7 +67,7 @@ const SESSION_SETTINGS = `select set_config('harbour.viewer_kind', $1, false), s
 const QUEUE_READS = [/from "referrals" as "r" inner join "cases" as "c"/, /from "people" as "p"/, /from "person_names"/];
 
 /** monitor: one superuser connection, which may read every backend's wait in pg_stat_activity. */
-type Context = { harbour: Harbour; raw: pg.Pool; monitor: pg.Pool; named: Map<string, string>; postmaster: number | null };
+export type Context = { harbour: Harbour; raw: pg.Pool; monitor: pg.Pool; named: Map<string, string>; postmaster: number | null };
 
 /** Mean and maximum of samples taken every 100 ms. */
 export type Sampled = { mean: number; max: number };
@@ -81,7 +81,7 @@ const sampled = (values: number[]): Sampled => ({
  * every 100 ms, requests waiting for one of Harbour's pooled connections, PostgreSQL backends running a statement, and
  * those waiting for an advisory lock (the audit chain's, which every audited request takes until it commits).
  */
-async function underLoad<T>(context: Context, run: () => Promise<T>, requests: (result: T) => number) {
+export async function underLoad<T>(context: Context, run: () => Promise<T>, requests: (result: T) => number) {
   const { harbour, monitor, postmaster } = context;
   const samples = { poolWaiting: [] as number[], active: [] as number[], advisoryLock: [] as number[] };
   let sampling = false;
@@ -120,7 +120,7 @@ async function underLoad<T>(context: Context, run: () => Promise<T>, requests: (
 }
 
 /** Records `call(i)` one at a time through Harbour, for up to `count` inputs or the recording budget, with its SQL. */
-async function record(count: number, call: (i: number) => Promise<void>, postmaster: number | null) {
+export async function record(count: number, call: (i: number) => Promise<void>, postmaster: number | null) {
   const scripts: Script[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -146,7 +146,7 @@ async function record(count: number, call: (i: number) => Promise<void>, postmas
 }
 
 /** Each script replayed once through the raw pool, one at a time. */
-async function replayAlone(scripts: Script[], { raw, named, postmaster }: Context) {
+export async function replayAlone(scripts: Script[], { raw, named, postmaster }: Context) {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -184,7 +184,7 @@ function auditLockHeldMs(scripts: Script[]): number | null {
 }
 
 /** Mean time and count per request of each distinct statement Harbour sent, one at a time: where a request's database time goes. */
-function statementCosts(scripts: Script[]): StatementCost[] {
+export function statementCosts(scripts: Script[]): StatementCost[] {
   const byText = new Map<string, { ms: number; calls: number }>();
   for (const call of scripts.flatMap((s) => s.waves.flat())) {
     const key = call.text.replace(/\s+/g, ' ').trim();
@@ -202,7 +202,7 @@ function statementCosts(scripts: Script[]): StatementCost[] {
  * sends, for the session or within a transaction, until the next. (The tap's own record of a connection's settings is
  * its last set_config, which may be one local to a transaction long over.)
  */
-function withViewers(script: Script, requestViewer: unknown[]): Call[] {
+export function withViewers(script: Script, requestViewer: unknown[]): Call[] {
   let viewer = requestViewer;
   return script.waves.flat().map((call) => {
     if (SET_CONFIG.test(call.text)) viewer = call.values;
@@ -210,11 +210,12 @@ function withViewers(script: Script, requestViewer: unknown[]): Call[] {
   });
 }
 
-const SELECT = /^\s*select\b/i;
-const NOT_EXPLAINED = /pg_advisory|set_config|nextval/;
+/** Reads: selects, and queries whose common table expressions only read (a `with … update` would run under EXPLAIN ANALYZE). */
+const SELECT = /^\s*(select|with)\b/i;
+const NOT_EXPLAINED = /pg_advisory|set_config|nextval|\b(update|insert into|delete from)\b/i;
 
 /** The slowest instance of each distinct select these scripts sent, explained (ANALYZE, BUFFERS) as the viewer it ran as; slowest to run first. */
-async function explainSelects(raw: pg.Pool, scripts: Script[], requestViewer: unknown[]): Promise<Measured['explained']> {
+export async function explainSelects(raw: pg.Pool, scripts: Script[], requestViewer: unknown[]): Promise<Measured['explained']> {
   const slowest = new Map<string, Call>();
   for (const call of scripts.flatMap((script) => withViewers(script, requestViewer))) {
     if (!SELECT.test(call.text) || NOT_EXPLAINED.test(call.text)) continue;
@@ -243,7 +244,7 @@ function figures(recorded: Recorded, rawAlone: { summary: Summary; cpu: Cpu }, l
   };
 }
 
-function fromLoad(s: Awaited<ReturnType<typeof runLoad>>): Summary {
+export function fromLoad(s: Awaited<ReturnType<typeof runLoad>>): Summary {
   const errors = s.errors + s.non2xx + s.timeouts;
   return { requestsPerSecond: s.requestsPerSecond, completed: s.completed, errors, ...s.latencyMs };
 }
@@ -393,25 +394,12 @@ export async function referralsMain(): Promise<number> {
     `Harbour referrals benchmark: ${Math.round(SCALE * 1e6).toLocaleString('en-GB')} referrals, ${Math.round(SCALE * 3e6).toLocaleString('en-GB')} incidents, ${CONNECTIONS} concurrent clients.`,
   );
   console.log(`Machine: ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, Node ${process.version}; load average ${load(loadBefore)}`);
-  const database = await startDatabase();
-  console.log(`PostgreSQL: ${database.description}`);
-  // Every connection, Harbour's and the raw pool's, has the statement timeout: a query that would take minutes fails.
-  const url = new URL(database.connectionString);
-  url.searchParams.set('options', `-c statement_timeout=${TIMEOUT_MS}`);
-  const harbour = await startHarbour(url.href);
+  const { database, harbour, raw } = await startWithRawPool(TIMEOUT_MS);
   console.log('Generating the partnership:');
   const generation = await generateReferrals(database.connectionString, harbour.partnershipId, SCALE, (line) => console.log(line));
   const counts = Object.entries(generation.counts).map(([t, n]) => `${t} ${n.toLocaleString('en-GB')}`);
   console.log(`Generated in ${fmt(generation.seconds, 0)} s: ${counts.join(', ')}`);
 
-  // As Harbour: the application role, and a pool of the same size.
-  const raw = new pg.Pool({
-    connectionString: database.connectionString,
-    max: harbour.poolSize,
-    options: `-c role=harbour_app -c statement_timeout=${TIMEOUT_MS}`,
-  });
-  raw.on('error', () => undefined); // an idle connection dropped as the server stops
-  onCleanup('close the raw SQL pool', () => raw.end());
   const monitor = new pg.Pool({ connectionString: database.connectionString, max: 1 });
   monitor.on('error', () => undefined);
   onCleanup('close the monitoring connection', () => monitor.end());

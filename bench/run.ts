@@ -28,6 +28,8 @@
  *                         page on 1,000,000 generated people and 300,000 cases (bench/people.ts; about 6 minutes)
  *   BENCH_REFERRALS=1     (or `npm run bench -- --referrals`) instead: submitting referrals through the API and the
  *                         screening queue on 1,000,000 referrals and 3,000,000 incidents (bench/referrals.ts; about 7 minutes)
+ *   BENCH_MARAC=1         (or `npm run bench -- --marac`) instead: building a 30-case agenda, an agency's open actions, the
+ *                         agenda PDF and the SafeLives return on 300,000 historical MARAC cases (bench/marac.ts)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -308,11 +310,24 @@ async function referrals(): Promise<number> {
   return referralsMain();
 }
 
+/** `npm run bench -- --marac` or BENCH_MARAC=1: MARAC agendas, actions, documents and the SafeLives return on generated data (bench/marac.ts) instead. */
+async function marac(): Promise<number> {
+  const { maracMain, maracBudgetMs } = await import('./marac.js');
+  guard(maracBudgetMs());
+  return maracMain();
+}
+
 const chosen = (flag: string, env: string) => process.argv.includes(flag) || process.env[env] === '1';
 
 let exitCode = 1;
 try {
-  exitCode = chosen('--people', 'BENCH_PEOPLE') ? await people() : chosen('--referrals', 'BENCH_REFERRALS') ? await referrals() : await main();
+  exitCode = chosen('--people', 'BENCH_PEOPLE')
+    ? await people()
+    : chosen('--referrals', 'BENCH_REFERRALS')
+      ? await referrals()
+      : chosen('--marac', 'BENCH_MARAC')
+        ? await marac()
+        : await main();
 } catch (error) {
   if (interrupted) {
     exitCode = 130;

@@ -217,6 +217,58 @@ export async function startHarbour(connectionString: string): Promise<Harbour> {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// The benchmarks on generated data (bench/people.ts, referrals.ts, marac.ts).
+
+/**
+ * What they start from: the database, Harbour on it, and a plain pg pool of the same size and role for the raw SQL.
+ * Every connection, Harbour's and the raw pool's, has the statement timeout: a query that would take minutes fails.
+ */
+export async function startWithRawPool(timeoutMs: number): Promise<{ database: BenchDatabase; harbour: Harbour; raw: pg.Pool }> {
+  const database = await startDatabase();
+  console.log(`PostgreSQL: ${database.description}`);
+  const url = new URL(database.connectionString);
+  url.searchParams.set('options', `-c statement_timeout=${timeoutMs}`);
+  const harbour = await startHarbour(url.href);
+  const raw = new pg.Pool({
+    connectionString: database.connectionString,
+    max: harbour.poolSize,
+    options: `-c role=harbour_app -c statement_timeout=${timeoutMs}`,
+  });
+  raw.on('error', () => undefined); // an idle connection dropped as the server stops
+  onCleanup('close the raw SQL pool', () => raw.end());
+  return { database, harbour, raw };
+}
+
+/** A set-based generation's steps on one connection, each timed and logged: statements in order, each with its own values (the extended protocol takes one statement at a time). */
+export function generationSteps(client: pg.Client, log: (line: string) => void) {
+  const steps: { step: string; seconds: number }[] = [];
+  const step = async (label: string, ...statements: [string, unknown[]?][]) => {
+    const t = Date.now();
+    for (const [text, values] of statements) await client.query(text, values);
+    steps.push({ step: label, seconds: (Date.now() - t) / 1000 });
+    log(`  ${label}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  };
+  return { steps, step };
+}
+
+/**
+ * The row-level-security access tables rebuilt (harbour_rebuild_access) after a load that skipped the triggers that keep
+ * them, without their primary keys, which are put back after: it writes millions of rows, in no order.
+ */
+export async function rebuildAccess(client: pg.Client, step: ReturnType<typeof generationSteps>['step']): Promise<void> {
+  const { rows: keys } = await client.query<{ table: string; name: string; def: string }>(
+    `select conrelid::regclass::text as table, conname as name, pg_get_constraintdef(oid) as def from pg_constraint
+      where conrelid in ('case_access'::regclass, 'person_access'::regclass) and contype = 'p'`,
+  );
+  await step(
+    'row-level-security access tables (harbour_rebuild_access)',
+    [keys.map((k) => `alter table ${k.table} drop constraint ${k.name};`).join(' ')],
+    ['select harbour_rebuild_access()'],
+    [keys.map((k) => `alter table ${k.table} add constraint ${k.name} ${k.def};`).join(' ')],
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
 // The load generator, in a worker thread.
 
 /**
