@@ -80,9 +80,14 @@ export async function listAgencyOpenActions(db: DbOrTx, viewer: Viewer, agencyId
       .limit(ACTIONS_PAGE_SIZE)
       .offset((page - 1) * ACTIONS_PAGE_SIZE)
       .execute(),
-    open
-      .clearSelect()
+    // Counted on the actions alone (the list's joins only name things), with the same rule.
+    db
+      .selectFrom('marac_actions as ac')
       .select([sql<number>`count(*)::int`.as('total'), sql<number>`(count(*) filter (where ac.due_on < ${today}))::int`.as('overdue')])
+      .where('ac.partnership_id', '=', viewer.partnershipId)
+      .where('ac.agency_id', '=', agencyId)
+      .where('ac.status', '=', 'open')
+      .where(actionVisible(viewer, 'ac'))
       .executeTakeFirstOrThrow(),
   ]);
   return { rows, ...counts };

@@ -101,6 +101,15 @@ describe('MARAC agendas', () => {
     assert.match(after.body, new RegExp(cases.D!.reference));
     assert.match(after.body, new RegExp(cases.G!.reference), 'Riverside’s meeting is full');
     assert.doesNotMatch(after.body, new RegExp(cases.A!.reference));
+    // The database keeps each referral's "on an agenda" flag from the agenda items (the planning page's index).
+    const flags = await db()
+      .selectFrom('referrals')
+      .select(['case_id', 'on_agenda'])
+      .where('destination', '=', 'marac')
+      .where('status', '=', 'accepted')
+      .execute();
+    const flagOf = (key: string) => flags.find((f) => f.case_id === cases[key]!.caseId)?.on_agenda;
+    assert.deepEqual(['A', 'B', 'C', 'E', 'F', 'D', 'G'].map(flagOf), [true, true, true, true, true, false, false]);
   });
 
   it('puts a case on the meeting the coordinator chooses, once per meeting and within its case limit', async () => {

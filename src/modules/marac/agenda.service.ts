@@ -50,10 +50,9 @@ async function propose(db: Db | Tx, viewer: UserPrincipal): Promise<{ proposals:
   const today = londonToday();
   const slots = await openMeetings(db, viewer.partnershipId, today);
   const caseIds = waiting.map((r) => r.case_id);
-  const [heard, taken] = await Promise.all([
-    repo.lastHeardAreas(db, viewer.partnershipId, caseIds),
-    repo.casesOnMeetings(db, viewer.partnershipId, caseIds, today),
-  ]);
+  // One after the other: inside a transaction both run on its one connection (pg refuses overlapping queries there).
+  const heard = await repo.lastHeardAreas(db, viewer.partnershipId, caseIds);
+  const taken = await repo.casesOnMeetings(db, viewer.partnershipId, caseIds, today);
   const proposals = waiting.map((referral) => {
     const area = heard.get(referral.case_id) ?? referral.referring_area_id ?? referral.owner_area_id ?? null;
     const meeting =

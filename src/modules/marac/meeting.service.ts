@@ -217,10 +217,9 @@ export async function findMeeting(db: DbOrTx, partnershipId: string, id: string)
 /** What the viewer's agency may do with this meeting (marac.policy.ts). */
 export async function meetingAccess(db: DbOrTx, viewer: UserPrincipal, meeting: repo.MeetingRow): Promise<MeetingAccess> {
   const today = londonToday();
-  const [agreements, invited] = await Promise.all([
-    listAgreementAgencies(db, viewer.partnershipId, today),
-    repo.isInvited(db, viewer.partnershipId, meeting.id, viewer.agencyId),
-  ]);
+  // One after the other: `db` may be a transaction, whose one connection runs one query at a time.
+  const agreements = await listAgreementAgencies(db, viewer.partnershipId, today);
+  const invited = await repo.isInvited(db, viewer.partnershipId, meeting.id, viewer.agencyId);
   return {
     coordinator: isCoordinator(viewer),
     agreementInForce: agreements.some((a) => a.id === viewer.agencyId),

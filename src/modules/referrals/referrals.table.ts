@@ -76,6 +76,8 @@ export interface ReferralsTable {
   decline_code: DeclineCode | null;
   decision_reason: string | null;
   idempotency_key: string | null;
+  /** Put on a MARAC agenda: kept by the database from the agenda items (migration 2026-11-23T2520). */
+  on_agenda: Generated<boolean>;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
