@@ -131,11 +131,6 @@ export async function generateMarac(
        from hr`,
       [P, coordinator],
     ]);
-    await step('cases given to the invited agencies, as publishing does', [
-      `insert into case_agencies (partnership_id, case_id, agency_id, added_at)
-       select distinct $1::uuid, case_id, a, now() from hr, unnest($2::uuid[]) a on conflict do nothing`,
-      [P, invited],
-    ]);
     await step('research (each invited agency, 70 % of cases)', [
       `insert into marac_research (partnership_id, agenda_item_id, case_id, agency_id, known_to_agency, open_case, risks_identified, notes, created_at, updated_at)
        select $1, id, case_id, a, k, k and random() < 0.4, k and random() < 0.5, 'Generated research for the benchmark', at, at
@@ -157,9 +152,10 @@ export async function generateMarac(
       [P, coordinator],
     ]);
     await step('actions (0–3 a case), most done', [
-      `insert into marac_actions (partnership_id, agenda_item_id, meeting_id, meeting_date, case_id, agency_id, description, due_on, status,
+      `insert into marac_actions (partnership_id, agenda_item_id, meeting_id, meeting_date, case_id, case_reference, agency_id, description, due_on, status,
          completion_note, completed_by, completed_at, created_by, created_at, updated_at)
-       select $1, item, meeting, d, case_id, agency, 'Generated action for the benchmark: check and report back.', due, st,
+       select $1, item, meeting, d, case_id, (select c.reference from cases c where c.partnership_id = $1 and c.id = a.case_id), agency,
+         'Generated action for the benchmark: check and report back.', due, st,
          case when st = 'done' then 'Done, as agreed.' end, null,
          case when st = 'done' then (due - case when random() < 0.9 then floor(random() * (due - d))::int else -1 - floor(random() * 10)::int end) + time '12:00' end,
          $2, d, d
@@ -245,6 +241,33 @@ export async function generateMarac(
       [P, pdf, coordinator, area.get('RIVERSIDE')],
     );
 
+    // With triggers off, what the database would have kept: each agenda item's copy of what the agenda shows
+    // (migration 2026-11-23T2420) and each referral's "on an agenda" flag (2026-11-23T2520).
+    await step(
+      'agenda items’ own copy of what the agenda shows; referrals on an agenda',
+      [
+        `update marac_agenda_items i set case_reference = c.reference, victim_person_id = v.person_id,
+           victim_initials = upper(left(btrim(coalesce(n.given_name, '')), 1)) || upper(left(btrim(coalesce(n.family_name, '')), 1)),
+           victim_date_of_birth = p.date_of_birth
+         from cases c
+         left join case_people v on v.partnership_id = c.partnership_id and v.case_id = c.id and v.role = 'victim'
+         left join people p on p.partnership_id = v.partnership_id and p.id = v.person_id
+         left join person_names n on n.partnership_id = p.partnership_id and n.person_id = p.id and n.is_primary
+         where i.partnership_id = $1 and c.partnership_id = i.partnership_id and c.id = i.case_id`,
+        [P],
+      ],
+      [
+        `update marac_agenda_items i set referral_reference = r.reference, referred_on = r.referred_on, criterion = r.criterion,
+           score = r.score, score_band = r.score_band
+         from referrals r where i.partnership_id = $1 and r.partnership_id = i.partnership_id and r.id = i.referral_id`,
+        [P],
+      ],
+      [
+        `update referrals r set on_agenda = true where r.partnership_id = $1
+           and exists (select 1 from marac_agenda_items i where i.partnership_id = r.partnership_id and i.referral_id = r.id)`,
+        [P],
+      ],
+    );
     await client.query('set session_replication_role = origin').catch(() => undefined);
     await rebuildAccess(client, step);
     const analyzing = Date.now();
