@@ -79,7 +79,7 @@ const sampled = (values: number[]): Sampled => ({
 /**
  * Harbour under load: CPU per request of its main thread (Node) and of the embedded PostgreSQL, in µs; and, sampled
  * every 100 ms, requests waiting for one of Harbour's pooled connections, PostgreSQL backends running a statement, and
- * those waiting for an advisory lock (the audit chain's, which every audited request takes until it commits).
+ * those waiting for an advisory lock (the audit chain's, taken to chain events after a commit, or a victim's).
  */
 async function underLoad<T>(context: Context, run: () => Promise<T>, requests: (result: T) => number) {
   const { harbour, monitor, postmaster } = context;
@@ -165,19 +165,19 @@ async function replayAlone(scripts: Script[], { raw, named, postmaster }: Contex
   return { summary: summarise(latencies, undefined, errors, firstError), cpu };
 }
 
-/** The audit chain's lock (src/platform/audit.ts): a bare number, where the victim's and the Idempotency-Key's locks hash a text. */
-const AUDIT_LOCK = /^\s*select pg_advisory_xact_lock\(\$1\)\s*$/;
+/** The audit chain's lock (src/platform/audit.ts), taken by the short transaction that chains events after a commit (ADR 0004). */
+const AUDIT_LOCK = /^begin;\s*select pg_advisory_xact_lock\(\d+\)/;
 
 /**
  * How long a request held the audit chain's lock, one at a time: its statements from taking the lock to the commit
- * that releases it (the time Node spends between them not counted). Every audited request in the partnership queues
- * for that lock, so 1 ÷ this bounds the throughput of audited requests, whatever the number of cores. Median, in ms.
+ * that releases it (the time Node spends between them not counted). One chainer at a time holds it, and each chains
+ * every event committed so far, so 1 ÷ this bounds chaining transactions a second (not requests). Median, in ms.
  */
 function auditLockHeldMs(scripts: Script[]): number | null {
   const held = scripts.flatMap((script) => {
     const calls = script.waves.flat();
     const from = calls.findIndex((c) => AUDIT_LOCK.test(c.text));
-    const to = calls.findIndex((c, i) => i > from && /^\s*commit\b/i.test(c.text));
+    const to = calls.findIndex((c, i) => i > from && /\bcommit\s*$/i.test(c.text));
     return from < 0 || to < 0 ? [] : [calls.slice(from, to + 1).reduce((a, c) => a + c.ms, 0)];
   });
   return held.length ? summarise(held).p50 : null;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CompiledQuery, sql } from 'kysely';
+import pg from 'pg';
 import { afterCommit, type Db, type DbOrTx } from '../db/database.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -70,8 +71,11 @@ export async function recordAudit(db: DbOrTx, event: AuditEvent): Promise<void> 
   else await (db as Db).transaction().execute(write);
 }
 
-/** Runs one statement on a connection: a pg client, or a Kysely connection (see chainPendingAudit). */
-export type Run = (text: string, values: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+/**
+ * Runs statements in order on one connection and gives the rows of the last. They carry no parameters, so a pg client
+ * sends them as one simple query (one round trip); a Kysely connection runs them one by one (see chainPendingAudit).
+ */
+export type Run = (statements: string[]) => Promise<Record<string, unknown>[]>;
 
 type PendingRow = {
   id: string | number;
@@ -93,50 +97,56 @@ type PendingRow = {
 
 /**
  * Moves every committed event from audit_pending to the end of the chain, in the order they were recorded. The
- * advisory lock makes one chainer at a time; it is held for four short statements, not for anyone's transaction,
+ * advisory lock makes one chainer at a time; it is held for two round trips, not for anyone's transaction,
  * and one chainer takes every event committed so far, so concurrent requests share the work. The move commits
  * without waiting for the WAL flush (synchronous_commit off): the events themselves were flushed with their own
  * transactions, and a move lost in a crash leaves them in audit_pending, to be chained again.
  */
 export async function chainPendingEvents(run: Run): Promise<number> {
-  const { rows: waiting } = await run('select exists (select 1 from audit_pending) as waiting', []);
-  if (!waiting[0]?.waiting) return 0;
-  await run('begin', []);
   try {
-    await run(`select pg_advisory_xact_lock($1), set_config('synchronous_commit', 'off', true)`, [CHAIN_LOCK]);
-    const { rows } = await run(
+    const pending = (await run([
+      'begin',
+      `select pg_advisory_xact_lock(${CHAIN_LOCK})`,
+      'set local synchronous_commit = off',
       `with moved as (delete from audit_pending returning *), last as (select seq, hash from audit_events order by seq desc limit 1)
        select moved.*, last.seq as last_seq, last.hash as last_hash from moved left join last on true order by moved.id`,
-      [],
-    );
-    const pending = rows as PendingRow[];
-    if (pending.length > 0) {
-      let seq = Number(pending[0]!.last_seq ?? 0);
-      let prevHash = pending[0]!.last_hash ?? GENESIS_HASH;
-      const chained = pending.map((row) => {
-        const fields = fieldsOf({ ...row, seq: ++seq });
-        const hash = chainHash(fields, prevHash);
-        const link = { ...row, seq, prev_hash: prevHash, hash };
-        prevHash = hash;
-        return link;
-      });
-      await run(
-        `insert into audit_events (seq, occurred_at, partnership_id, user_id, agency_id, api_token_id, action, outcome, subject_type, subject_id,
-           request_id, ip, details, prev_hash, hash)
-         select seq, occurred_at, partnership_id, user_id, agency_id, api_token_id, action, outcome, subject_type, subject_id, request_id, ip,
-           details, prev_hash, hash
-         from jsonb_to_recordset($1::jsonb) as r(seq bigint, occurred_at timestamptz, partnership_id uuid, user_id uuid, agency_id uuid,
-           api_token_id uuid, action text, outcome text, subject_type text, subject_id text, request_id text, ip text, details jsonb,
-           prev_hash text, hash text)`,
-        [JSON.stringify(chained)],
-      );
+    ])) as PendingRow[];
+    if (pending.length === 0) {
+      await run(['commit']);
+      return 0;
     }
-    await run('commit', []);
+    let seq = Number(pending[0]!.last_seq ?? 0);
+    let prevHash = pending[0]!.last_hash ?? GENESIS_HASH;
+    const chained = pending.map((row) => {
+      const fields = fieldsOf({ ...row, seq: ++seq });
+      const hash = chainHash(fields, prevHash);
+      const link = { ...row, seq, prev_hash: prevHash, hash };
+      prevHash = hash;
+      return link;
+    });
+    await run([
+      `insert into audit_events (seq, occurred_at, partnership_id, user_id, agency_id, api_token_id, action, outcome, subject_type, subject_id,
+         request_id, ip, details, prev_hash, hash)
+       select seq, occurred_at, partnership_id, user_id, agency_id, api_token_id, action, outcome, subject_type, subject_id, request_id, ip,
+         details, prev_hash, hash
+       from jsonb_to_recordset(${pg.escapeLiteral(JSON.stringify(chained))}::jsonb) as r(seq bigint, occurred_at timestamptz,
+         partnership_id uuid, user_id uuid, agency_id uuid, api_token_id uuid, action text, outcome text, subject_type text, subject_id text,
+         request_id text, ip text, details jsonb, prev_hash text, hash text)`,
+      'commit',
+    ]);
     return pending.length;
   } catch (error) {
-    await run('rollback', []).catch(() => undefined);
+    await run(['rollback']).catch(() => undefined);
     throw error;
   }
+}
+
+/** chainPendingEvents on a pg client: each step one simple query, one round trip (pg answers a list of results). */
+export function chainPendingEventsOn(client: pg.ClientBase): Promise<number> {
+  return chainPendingEvents(async (statements) => {
+    const result = (await client.query(statements.join(';\n'))) as pg.QueryResult | pg.QueryResult[];
+    return (Array.isArray(result) ? result.at(-1)! : result).rows;
+  });
 }
 
 // Every connection Harbour opens (src/db/database.ts) chains the events of a transaction right after its COMMIT.
@@ -144,7 +154,7 @@ export async function chainPendingEvents(run: Run): Promise<number> {
 afterCommit(
   (text) => text.startsWith(PENDING_INSERT),
   (client) =>
-    chainPendingEvents((text, values) => client.query(text, values)).then(
+    chainPendingEventsOn(client).then(
       () => undefined,
       () => undefined,
     ),
@@ -153,9 +163,10 @@ afterCommit(
 /** Chains any events left waiting (e.g. by a crash between a commit and its chaining). Returns how many. */
 export async function chainPendingAudit(db: Db): Promise<number> {
   return db.connection().execute((connection) =>
-    chainPendingEvents(async (text, values) => {
-      const { rows } = await connection.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, values));
-      return { rows: [...rows] };
+    chainPendingEvents(async (statements) => {
+      let rows: readonly Record<string, unknown>[] = [];
+      for (const text of statements) rows = (await connection.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text))).rows;
+      return [...rows];
     }),
   );
 }
