@@ -45,8 +45,10 @@ export async function screeningQueue(db: Db, actor: Actor, after?: string) {
       sql<number>`(${londonToday()}::date - r.referred_on)`.as('days_waiting'),
     ])
     .where('r.partnership_id', '=', viewer.partnershipId)
-    .where('r.destination', '=', 'marac')
-    .where('r.status', '=', 'awaiting_screening')
+    // Literals, not parameters: a prepared statement's generic plan may then use referrals_screening_idx, whose
+    // predicate they must match.
+    .where('r.destination', '=', sql.lit('marac'))
+    .where('r.status', '=', sql.lit('awaiting_screening'))
     .where(caseVisible(viewer, 'c'))
     .$if(after !== undefined, (query) =>
       query.where(
