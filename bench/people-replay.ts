@@ -176,6 +176,45 @@ export function summarise(latencies: number[], seconds = latencies.reduce((a, b)
   };
 }
 
+/**
+ * 50 users (or BENCH_CONNECTIONS), as the targets say, rather than 50 callers with no pause: each user waits a think
+ * time drawn evenly from [min, max] seconds between one answer and their next request, and starts at a random point
+ * of that range, so that they do not all arrive together. A closed loop with zero think time keeps every user's
+ * request in flight all the time, which measures throughput (by Little's law its mean latency is users ÷ throughput);
+ * with think time the offered rate is about users ÷ (mean think time + response time), and the latency is what a
+ * user sees at that rate. Requests started in the first `max` seconds (a warm-up) are not counted.
+ */
+export type ThinkOptions = { users: number; seconds: number; thinkSeconds: [number, number] };
+
+export async function thinkingLoop<T>(inputs: T[], fn: (input: T) => Promise<unknown>, opts: ThinkOptions): Promise<Summary> {
+  const [min, max] = opts.thinkSeconds;
+  const think = () => new Promise((resolve) => setTimeout(resolve, (min + Math.random() * (max - min)) * 1000));
+  let next = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  const latencies: number[] = [];
+  const started = performance.now();
+  const measuredFrom = started + max * 1000;
+  const until = measuredFrom + opts.seconds * 1000;
+  const user = async () => {
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * max * 1000));
+    while (performance.now() < until) {
+      const input = inputs[next++ % inputs.length]!;
+      const start = performance.now();
+      try {
+        await fn(input);
+        if (start >= measuredFrom) latencies.push(performance.now() - start);
+      } catch (error) {
+        if (start >= measuredFrom) errors++;
+        firstError ??= error instanceof Error ? error.message : String(error);
+      }
+      await think();
+    }
+  };
+  await Promise.all(Array.from({ length: opts.users }, user));
+  return summarise(latencies, opts.seconds, errors, firstError);
+}
+
 /** `concurrency` callers, each calling fn with the next input as soon as its last call returns: a warm-up, then the measured run. */
 export async function closedLoop<T>(inputs: T[], fn: (input: T) => Promise<unknown>, opts: LoadOptions): Promise<Summary> {
   let next = 0;

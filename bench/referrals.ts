@@ -32,12 +32,12 @@ import { createApiToken } from '../src/modules/admin/admin.service.js';
 import { londonToday } from '../src/platform/format.js';
 import { systemActor } from '../src/platform/request-context.js';
 import { SESSION_COOKIE } from '../src/platform/session.js';
-import { capture, closedLoop, cpuPerCall, explain, replay, summarise, type Call, type Cpu, type Script, type Summary } from './people-replay.js';
+import { capture, closedLoop, cpuPerCall, explain, replay, summarise, thinkingLoop, type Call, type Cpu, type Script, type Summary } from './people-replay.js';
 import { fmt } from './report.js';
 import { generateReferrals, referableVictims, type Referable } from './referrals-data.js';
 import { postLoad } from './referrals-load.js';
 import { printReferrals, type Measured, type StatementCost } from './referrals-report.js';
-import { cleanUp, numberFromEnv, onCleanup, runLoad, startDatabase, startHarbour, type Harbour } from './setup.js';
+import { cleanUp, numberFromEnv, onCleanup, request, runLoad, startDatabase, startHarbour, thinkFromEnv, type Harbour } from './setup.js';
 import { mainThreadCpuSeconds, postgresCpuSeconds, postmasterPid } from './system.js';
 
 const SECONDS = numberFromEnv('BENCH_SECONDS', 10, { min: 1, max: 600 });
@@ -49,6 +49,7 @@ const TIMEOUT_MS = numberFromEnv('BENCH_REFERRALS_TIMEOUT_SECONDS', 30, { min: 1
 const RESULTS_FILE = process.env.BENCH_RESULTS_FILE || path.join(os.tmpdir(), 'harbour-bench', 'referrals.json');
 const RECORDING_BUDGET_MS = 20_000;
 const LOAD = { concurrency: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS };
+const THINK = thinkFromEnv(CONNECTIONS);
 const COORDINATOR = 'coordinator@demo.harbour.example';
 /** Victims for the loaded POST run: more than it can refer in its time, so no two requests name the same victim. */
 const LOAD_VICTIMS = 6_000;
@@ -278,12 +279,14 @@ async function measureQueue(context: Context, cookie: string, coordinator: unkno
     (s) => s.completed + s.warmup.completed,
   );
   const rawLoaded = await closedLoop(reads, (s) => replay(raw, s, named), LOAD);
+  const thinking = THINK.seconds ? await thinkingLoop([0], () => request(`${harbour.url}/referrals/screening`, { headers: { cookie } }, 200), THINK) : null;
   return {
     key: 'queue',
     label: 'Screening queue: GET /referrals/screening',
     p95Ms: 50,
     rawLabel: 'the page’s reads (queue, then victims’ names)',
     ...figures(recorded, rawAlone, harbourLoaded, fromLoad(harbourLoaded.result), rawLoaded),
+    thinking,
     explained: await explainSelects(raw, reads, coordinator),
     found: null,
   };
@@ -365,6 +368,17 @@ async function measureSubmit(context: Context, token: string, tokenViewer: unkno
   if (run.latencies.length + run.errors + run.warmup.completed > loadBodies.length)
     console.log(`  (the loaded run sent more referrals than there were victims, ${loadBodies.length}: some victims were referred twice)`);
   const rawLoaded = await closedLoop(checks, (s) => replay(raw, s, named), LOAD);
+  // 50 users thinking between referrals, each referral for a victim not referred yet in this run.
+  const unused = loadBodies.slice(run.latencies.length + run.errors + run.warmup.completed);
+  let thought = 0;
+  const thinking = THINK.seconds
+    ? await thinkingLoop(
+        unused.length ? unused : loadBodies,
+        (body) =>
+          request(`${harbour.url}/api/v1/referrals`, { method: 'POST', headers: { ...headers, 'idempotency-key': `bench-thinking-${thought++}` }, body }, 201),
+        THINK,
+      )
+    : null;
 
   return {
     key: 'submit',
@@ -372,6 +386,7 @@ async function measureSubmit(context: Context, token: string, tokenViewer: unkno
     p95Ms: 30,
     rawLabel: 'the checks as Harbour sends them (8 statements)',
     ...figures(recorded, rawAlone, harbourLoaded, summarise(run.latencies, run.seconds, run.errors, run.firstError), rawLoaded),
+    thinking,
     explained: await explainSelects(raw, recorded.scripts, tokenViewer),
     found: { repeatShare: repeats / recorded.scripts.length, meanEscalationCount: escalations / recorded.scripts.length },
   };
@@ -381,7 +396,7 @@ async function measureSubmit(context: Context, token: string, tokenViewer: unkno
 
 /** Generation (about 3 minutes at full size); per target: recording and replay (≤ 45 s), two loaded runs, EXPLAIN; a margin. */
 export function referralsBudgetMs(): number {
-  return (240 * SCALE + 2 * (45 + 2 * (WARMUP_SECONDS + SECONDS) + 60) + 120) * 1000;
+  return (240 * SCALE + 2 * (45 + 2 * (WARMUP_SECONDS + SECONDS) + THINK.thinkSeconds[1] * 2 + THINK.seconds + 60) + 120) * 1000;
 }
 
 export async function referralsMain(): Promise<number> {
@@ -443,12 +458,20 @@ export async function referralsMain(): Promise<number> {
   results.push(await measureSubmit(context, token, ['agency', partnershipId, police.id, ''], victims));
   console.log(`p95 alone ${fmt(results[1]!.alone.harbour.p95, 1)} ms, with ${CONNECTIONS} clients ${fmt(results[1]!.loaded.harbour.p95, 1)} ms`);
   const loadAfter = os.loadavg();
-  printReferrals(results, { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, loadBefore, loadAfter });
+  printReferrals(results, { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, think: THINK, loadBefore, loadAfter });
 
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.version, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
-    settings: { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, scale: SCALE, samples: SAMPLES, database: database.description },
+    settings: {
+      connections: CONNECTIONS,
+      warmupSeconds: WARMUP_SECONDS,
+      seconds: SECONDS,
+      think: THINK,
+      scale: SCALE,
+      samples: SAMPLES,
+      database: database.description,
+    },
     generation,
     results,
     runSeconds: Math.round((Date.now() - started) / 1000),
