@@ -149,16 +149,43 @@ export function chainPendingEventsOn(client: pg.ClientBase): Promise<number> {
   });
 }
 
+/**
+ * One chaining at a time in this process, shared by every commit that waits for one. A commit that arrives while a
+ * chaining runs cannot count on it (it may have read audit_pending before the commit), so it waits for the next,
+ * which starts when the running one ends and takes every event committed before it started: the next is shared by
+ * all that arrive meanwhile. Under load a handful of chainings serve many requests, and requests do not queue on
+ * the advisory lock one by one (it still orders chainers of other processes). Each runs on the connection of a
+ * commit that waits for it. A failure loses nothing: the events stay in audit_pending for the next chaining (or
+ * audit verify).
+ */
+const chainings = new Map<string, { running?: Promise<void>; next?: Promise<void> }>();
+
+function chainAfterCommit(client: pg.ClientBase): Promise<void> {
+  // Per database: a process may use several (the tests do).
+  const { host, port, database } = client as pg.Client;
+  const key = `${host}:${port}/${database}`;
+  const state = chainings.get(key) ?? {};
+  chainings.set(key, state);
+  if (!state.running) {
+    state.running = chainPendingEventsOn(client)
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        state.running = undefined;
+      });
+    return state.running;
+  }
+  state.next ??= state.running.then(() => {
+    state.next = undefined;
+    return chainAfterCommit(client);
+  });
+  return state.next;
+}
+
 // Every connection Harbour opens (src/db/database.ts) chains the events of a transaction right after its COMMIT.
-// A failure there loses nothing: the events stay in audit_pending for the next chainer (or audit verify).
-afterCommit(
-  (text) => text.startsWith(PENDING_INSERT),
-  (client) =>
-    chainPendingEventsOn(client).then(
-      () => undefined,
-      () => undefined,
-    ),
-);
+afterCommit((text) => text.startsWith(PENDING_INSERT), chainAfterCommit);
 
 /** Chains any events left waiting (e.g. by a crash between a commit and its chaining). Returns how many. */
 export async function chainPendingAudit(db: Db): Promise<number> {
