@@ -6,6 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { percentile, round } from './load.js';
+import { statementName } from '../src/db/database.js';
+import { chainPendingEventsOn } from '../src/platform/audit.js';
 import { tapStatements, type SessionState } from './setup.js';
 import { postgresCpuSeconds } from './system.js';
 
@@ -59,15 +61,29 @@ export async function capture<T>(fn: () => Promise<T>): Promise<{ result?: T; er
   return { result, error, script: { waves, ms } };
 }
 
-const AUDIT_LAST = /from "audit_events" order by "seq" desc/;
-const AUDIT_INSERT = /^insert into "audit_events"/;
+/** The audit insert of a transaction (recordAudit), and the start of the chaining after its commit (ADR 0004). */
+const AUDIT_INSERT = /^insert into audit_pending/;
+const CHAIN_START = /^begin;\s*select pg_advisory_xact_lock\(\d+\)/;
 const SET_CONFIG = /^\s*select set_config\(/i;
 
-/** A statement as Harbour sent it: under its prepared statement's name, if Harbour prepares it. */
+/** A statement as Harbour sent it: under the name Harbour's connections prepare it under, if they do (src/db/database.ts). */
 const send = (client: pg.PoolClient, text: string, values: unknown[] | undefined, named: Map<string, string>) => {
-  const name = named.get(text);
+  const name = named.get(text) ?? statementName(text, values);
   return client.query(name ? { name, text, values } : { text, values });
 };
+
+/** The chaining after a commit: its two steps (lock and move, then insert and commit), by their first. */
+function chainingCalls(calls: Call[]): Map<Call, Call | undefined> {
+  const chaining = new Map<Call, Call | undefined>();
+  calls.forEach((call, i) => {
+    if (CHAIN_START.test(call.text))
+      chaining.set(
+        call,
+        calls.slice(i + 1).find((c) => c.checkout === call.checkout),
+      );
+  });
+  return chaining;
+}
 
 /** The session settings each raw connection was last given. */
 const stateOf = new WeakMap<pg.PoolClient, string>();
@@ -83,14 +99,16 @@ async function applyState(client: pg.PoolClient, state: SessionState | undefined
 /**
  * The same statements with the same values through plain pg, wave by wave, each checkout's statements on one
  * connection taken for its first and given back after its last, as Harbour did, with the same session settings.
- * Statements Harbour prepares are prepared here under the same names. The audit insert gets the next sequence
- * number after the row its transaction read, as recordAudit does.
+ * Statements Harbour prepares are prepared here under the same names. Chaining the audit events after a commit is
+ * replayed by chaining again (the recorded rows' numbers and hashes are taken): the same statements, on the
+ * events this replay recorded.
  */
 export async function replay(pool: pg.Pool, script: Script, named: Map<string, string>): Promise<void> {
-  const calls = script.waves.flat();
+  const chaining = chainingCalls(script.waves.flat());
+  const second = new Set([...chaining.values()]);
+  const calls = script.waves.flat().filter((call) => !second.has(call));
   const lastOf = new Map(calls.map((call) => [call.checkout, call]));
   const held = new Map<number, Promise<pg.PoolClient>>();
-  const lastSeq = new Map<number, number>();
   const take = async (call: Call) => {
     const client = await pool.connect();
     try {
@@ -106,12 +124,12 @@ export async function replay(pool: pg.Pool, script: Script, named: Map<string, s
     for (const wave of script.waves) {
       await Promise.all(
         wave.map(async (call) => {
+          if (second.has(call)) return;
           if (!held.has(call.checkout)) held.set(call.checkout, take(call));
           const client = await held.get(call.checkout)!;
-          const values = AUDIT_INSERT.test(call.text) ? [(lastSeq.get(call.checkout) ?? 0) + 1, ...call.values.slice(1)] : call.values;
-          const result = await send(client, call.text, values, named);
+          if (chaining.has(call)) await chainPendingEventsOn(client);
+          else await send(client, call.text, call.values, named);
           if (SET_CONFIG.test(call.text)) stateOf.set(client, JSON.stringify({ text: call.text, values: call.values }));
-          if (AUDIT_LAST.test(call.text)) lastSeq.set(call.checkout, Number((result.rows[0] as { seq?: string } | undefined)?.seq ?? 0));
           if (lastOf.get(call.checkout) === call) {
             held.delete(call.checkout);
             client.release();
@@ -131,7 +149,7 @@ export async function replay(pool: pg.Pool, script: Script, named: Map<string, s
   }
 }
 
-/** The script without the statements of its audit transaction (begin … commit around the audit insert). */
+/** The script without the checkouts that recorded an audit event (the audit insert, its transaction and its chaining). */
 export function withoutAudit(script: Script): Script {
   const audit = new Set(
     script.waves
@@ -156,6 +174,45 @@ export function summarise(latencies: number[], seconds = latencies.reduce((a, b)
     max: round(percentile(sorted, 100)),
     ...(firstError ? { firstError } : {}),
   };
+}
+
+/**
+ * 50 users (or BENCH_CONNECTIONS), as the targets say, rather than 50 callers with no pause: each user waits a think
+ * time drawn evenly from [min, max] seconds between one answer and their next request, and starts at a random point
+ * of that range, so that they do not all arrive together. A closed loop with zero think time keeps every user's
+ * request in flight all the time, which measures throughput (by Little's law its mean latency is users ÷ throughput);
+ * with think time the offered rate is about users ÷ (mean think time + response time), and the latency is what a
+ * user sees at that rate. Requests started in the first `max` seconds (a warm-up) are not counted.
+ */
+export type ThinkOptions = { users: number; seconds: number; thinkSeconds: [number, number] };
+
+export async function thinkingLoop<T>(inputs: T[], fn: (input: T) => Promise<unknown>, opts: ThinkOptions): Promise<Summary> {
+  const [min, max] = opts.thinkSeconds;
+  const think = () => new Promise((resolve) => setTimeout(resolve, (min + Math.random() * (max - min)) * 1000));
+  let next = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  const latencies: number[] = [];
+  const started = performance.now();
+  const measuredFrom = started + max * 1000;
+  const until = measuredFrom + opts.seconds * 1000;
+  const user = async () => {
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * max * 1000));
+    while (performance.now() < until) {
+      const input = inputs[next++ % inputs.length]!;
+      const start = performance.now();
+      try {
+        await fn(input);
+        if (start >= measuredFrom) latencies.push(performance.now() - start);
+      } catch (error) {
+        if (start >= measuredFrom) errors++;
+        firstError ??= error instanceof Error ? error.message : String(error);
+      }
+      await think();
+    }
+  };
+  await Promise.all(Array.from({ length: opts.users }, user));
+  return summarise(latencies, opts.seconds, errors, firstError);
 }
 
 /** `concurrency` callers, each calling fn with the next input as soon as its last call returns: a warm-up, then the measured run. */

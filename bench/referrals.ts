@@ -32,12 +32,12 @@ import { createApiToken } from '../src/modules/admin/admin.service.js';
 import { londonToday } from '../src/platform/format.js';
 import { systemActor } from '../src/platform/request-context.js';
 import { SESSION_COOKIE } from '../src/platform/session.js';
-import { capture, closedLoop, cpuPerCall, explain, replay, summarise, type Call, type Cpu, type Script, type Summary } from './people-replay.js';
+import { capture, closedLoop, cpuPerCall, explain, replay, summarise, thinkingLoop, type Call, type Cpu, type Script, type Summary } from './people-replay.js';
 import { fmt } from './report.js';
 import { generateReferrals, referableVictims, type Referable } from './referrals-data.js';
 import { postLoad } from './referrals-load.js';
 import { printReferrals, type Measured, type StatementCost } from './referrals-report.js';
-import { cleanUp, numberFromEnv, onCleanup, runLoad, startWithRawPool, type Harbour } from './setup.js';
+import { cleanUp, numberFromEnv, onCleanup, request, runLoad, startWithRawPool, thinkFromEnv, type Harbour } from './setup.js';
 import { mainThreadCpuSeconds, postgresCpuSeconds, postmasterPid } from './system.js';
 
 const SECONDS = numberFromEnv('BENCH_SECONDS', 10, { min: 1, max: 600 });
@@ -49,6 +49,7 @@ const TIMEOUT_MS = numberFromEnv('BENCH_REFERRALS_TIMEOUT_SECONDS', 30, { min: 1
 const RESULTS_FILE = process.env.BENCH_RESULTS_FILE || path.join(os.tmpdir(), 'harbour-bench', 'referrals.json');
 const RECORDING_BUDGET_MS = 20_000;
 const LOAD = { concurrency: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS };
+const THINK = thinkFromEnv(CONNECTIONS);
 const COORDINATOR = 'coordinator@demo.harbour.example';
 /** Victims for the loaded POST run: more than it can refer in its time, so no two requests name the same victim. */
 const LOAD_VICTIMS = 6_000;
@@ -79,7 +80,7 @@ const sampled = (values: number[]): Sampled => ({
 /**
  * Harbour under load: CPU per request of its main thread (Node) and of the embedded PostgreSQL, in µs; and, sampled
  * every 100 ms, requests waiting for one of Harbour's pooled connections, PostgreSQL backends running a statement, and
- * those waiting for an advisory lock (the audit chain's, which every audited request takes until it commits).
+ * those waiting for an advisory lock (the audit chain's, taken to chain events after a commit, or a victim's).
  */
 export async function underLoad<T>(context: Context, run: () => Promise<T>, requests: (result: T) => number) {
   const { harbour, monitor, postmaster } = context;
@@ -165,19 +166,19 @@ export async function replayAlone(scripts: Script[], { raw, named, postmaster }:
   return { summary: summarise(latencies, undefined, errors, firstError), cpu };
 }
 
-/** The audit chain's lock (src/platform/audit.ts): a bare number, where the victim's and the Idempotency-Key's locks hash a text. */
-const AUDIT_LOCK = /^\s*select pg_advisory_xact_lock\(\$1\)\s*$/;
+/** The audit chain's lock (src/platform/audit.ts), taken by the short transaction that chains events after a commit (ADR 0004). */
+const AUDIT_LOCK = /^begin;\s*select pg_advisory_xact_lock\(\d+\)/;
 
 /**
  * How long a request held the audit chain's lock, one at a time: its statements from taking the lock to the commit
- * that releases it (the time Node spends between them not counted). Every audited request in the partnership queues
- * for that lock, so 1 ÷ this bounds the throughput of audited requests, whatever the number of cores. Median, in ms.
+ * that releases it (the time Node spends between them not counted). One chainer at a time holds it, and each chains
+ * every event committed so far, so 1 ÷ this bounds chaining transactions a second (not requests). Median, in ms.
  */
 function auditLockHeldMs(scripts: Script[]): number | null {
   const held = scripts.flatMap((script) => {
     const calls = script.waves.flat();
     const from = calls.findIndex((c) => AUDIT_LOCK.test(c.text));
-    const to = calls.findIndex((c, i) => i > from && /^\s*commit\b/i.test(c.text));
+    const to = calls.findIndex((c, i) => i > from && /\bcommit\s*$/i.test(c.text));
     return from < 0 || to < 0 ? [] : [calls.slice(from, to + 1).reduce((a, c) => a + c.ms, 0)];
   });
   return held.length ? summarise(held).p50 : null;
@@ -187,7 +188,11 @@ function auditLockHeldMs(scripts: Script[]): number | null {
 export function statementCosts(scripts: Script[]): StatementCost[] {
   const byText = new Map<string, { ms: number; calls: number }>();
   for (const call of scripts.flatMap((s) => s.waves.flat())) {
-    const key = call.text.replace(/\s+/g, ' ').trim();
+    // The audit chaining's insert carries its rows as a literal (src/platform/audit.ts): one entry for all of them.
+    const key = call.text
+      .replace(/jsonb_to_recordset\(E?'(?:[^']|'')*'::jsonb\)/, "jsonb_to_recordset('…'::jsonb)")
+      .replace(/\s+/g, ' ')
+      .trim();
     const seen = byText.get(key) ?? { ms: 0, calls: 0 };
     byText.set(key, { ms: seen.ms + call.ms, calls: seen.calls + 1 });
   }
@@ -279,12 +284,14 @@ async function measureQueue(context: Context, cookie: string, coordinator: unkno
     (s) => s.completed + s.warmup.completed,
   );
   const rawLoaded = await closedLoop(reads, (s) => replay(raw, s, named), LOAD);
+  const thinking = THINK.seconds ? await thinkingLoop([0], () => request(`${harbour.url}/referrals/screening`, { headers: { cookie } }, 200), THINK) : null;
   return {
     key: 'queue',
     label: 'Screening queue: GET /referrals/screening',
     p95Ms: 50,
     rawLabel: 'the page’s reads (queue, then victims’ names)',
     ...figures(recorded, rawAlone, harbourLoaded, fromLoad(harbourLoaded.result), rawLoaded),
+    thinking,
     explained: await explainSelects(raw, reads, coordinator),
     found: null,
   };
@@ -366,6 +373,17 @@ async function measureSubmit(context: Context, token: string, tokenViewer: unkno
   if (run.latencies.length + run.errors + run.warmup.completed > loadBodies.length)
     console.log(`  (the loaded run sent more referrals than there were victims, ${loadBodies.length}: some victims were referred twice)`);
   const rawLoaded = await closedLoop(checks, (s) => replay(raw, s, named), LOAD);
+  // 50 users thinking between referrals, each referral for a victim not referred yet in this run.
+  const unused = loadBodies.slice(run.latencies.length + run.errors + run.warmup.completed);
+  let thought = 0;
+  const thinking = THINK.seconds
+    ? await thinkingLoop(
+        unused.length ? unused : loadBodies,
+        (body) =>
+          request(`${harbour.url}/api/v1/referrals`, { method: 'POST', headers: { ...headers, 'idempotency-key': `bench-thinking-${thought++}` }, body }, 201),
+        THINK,
+      )
+    : null;
 
   return {
     key: 'submit',
@@ -373,6 +391,7 @@ async function measureSubmit(context: Context, token: string, tokenViewer: unkno
     p95Ms: 30,
     rawLabel: 'the checks as Harbour sends them (8 statements)',
     ...figures(recorded, rawAlone, harbourLoaded, summarise(run.latencies, run.seconds, run.errors, run.firstError), rawLoaded),
+    thinking,
     explained: await explainSelects(raw, recorded.scripts, tokenViewer),
     found: { repeatShare: repeats / recorded.scripts.length, meanEscalationCount: escalations / recorded.scripts.length },
   };
@@ -382,7 +401,7 @@ async function measureSubmit(context: Context, token: string, tokenViewer: unkno
 
 /** Generation (about 3 minutes at full size); per target: recording and replay (≤ 45 s), two loaded runs, EXPLAIN; a margin. */
 export function referralsBudgetMs(): number {
-  return (240 * SCALE + 2 * (45 + 2 * (WARMUP_SECONDS + SECONDS) + 60) + 120) * 1000;
+  return (240 * SCALE + 2 * (45 + 2 * (WARMUP_SECONDS + SECONDS) + THINK.thinkSeconds[1] * 2 + THINK.seconds + 60) + 120) * 1000;
 }
 
 export async function referralsMain(): Promise<number> {
@@ -431,12 +450,20 @@ export async function referralsMain(): Promise<number> {
   results.push(await measureSubmit(context, token, ['agency', partnershipId, police.id, ''], victims));
   console.log(`p95 alone ${fmt(results[1]!.alone.harbour.p95, 1)} ms, with ${CONNECTIONS} clients ${fmt(results[1]!.loaded.harbour.p95, 1)} ms`);
   const loadAfter = os.loadavg();
-  printReferrals(results, { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, loadBefore, loadAfter });
+  printReferrals(results, { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, think: THINK, loadBefore, loadAfter });
 
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.version, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
-    settings: { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, scale: SCALE, samples: SAMPLES, database: database.description },
+    settings: {
+      connections: CONNECTIONS,
+      warmupSeconds: WARMUP_SECONDS,
+      seconds: SECONDS,
+      think: THINK,
+      scale: SCALE,
+      samples: SAMPLES,
+      database: database.description,
+    },
     generation,
     results,
     runSeconds: Math.round((Date.now() - started) / 1000),

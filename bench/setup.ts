@@ -32,6 +32,27 @@ export function numberFromEnv(name: string, fallback: number, { min, max }: { mi
   return value;
 }
 
+/**
+ * The "50 users" runs of the people and referrals benchmarks (bench/people-replay.ts thinkingLoop): BENCH_CONNECTIONS
+ * users, each waiting a think time drawn evenly from BENCH_THINK_TIME seconds ("1-5", a mean of 3 s: a user reads the
+ * answer before the next request) between requests, measured for BENCH_THINK_SECONDS (30) after a warm-up as long as
+ * the longest think time. BENCH_THINK_SECONDS=0 leaves these runs out.
+ */
+export function thinkFromEnv(users: number): { users: number; seconds: number; thinkSeconds: [number, number] } {
+  const raw = process.env.BENCH_THINK_TIME ?? '1-5';
+  const match = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(raw);
+  const [min, max] = match ? [Number(match[1]), Number(match[2])] : [Number.NaN, Number.NaN];
+  if (!(min >= 0 && max >= min && max <= 60)) throw new Error(`BENCH_THINK_TIME must be seconds as "min-max", e.g. "1-5"; got ${JSON.stringify(raw)}`);
+  return { users, seconds: numberFromEnv('BENCH_THINK_SECONDS', 30, { min: 0, max: 600 }), thinkSeconds: [min, max] };
+}
+
+/** One request over HTTP for a think-time run, from the main thread (a few dozen a second: the load generator's work is slight). */
+export async function request(url: string, init: { method?: string; headers: Record<string, string>; body?: string }, expected: number): Promise<void> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  if (response.status !== expected) throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}: ${text.slice(0, 200)}`);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Cleanup: a stack, run in reverse, once, whatever happens.
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../../db/database.js';
-import { caseVisible, type Viewer } from '../people/people.policy.js';
+import { caseVisible, personVisible, type Viewer } from '../people/people.policy.js';
 
 /** The SQL of POST /api/v1/referrals: which case a referral goes on, and what a retried request made the first time. */
 
@@ -57,20 +57,31 @@ const referralColumns = [
   'score_band',
 ] as const;
 
-export function referralById(trx: Tx, partnershipId: string, id: string) {
-  return trx.selectFrom('referrals').select(referralColumns).where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirstOrThrow();
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Which of these people the viewer may see: the victim and perpetrators a referral names by id, in one statement. */
+export async function visiblePersonIds(trx: Tx, viewer: Viewer, ids: string[]): Promise<Set<string>> {
+  const wellFormed = [...new Set(ids.filter((id) => UUID.test(id)))];
+  if (wellFormed.length === 0) return new Set();
+  const rows = await trx
+    .selectFrom('people as p')
+    .select('p.id')
+    .where('p.partnership_id', '=', viewer.partnershipId)
+    .where(sql<boolean>`p.id = any(${wellFormed}::uuid[])`)
+    .where(personVisible(viewer, 'p'))
+    .execute();
+  return new Set(rows.map((row) => row.id));
 }
 
-export type ApiReferralRow = Awaited<ReturnType<typeof referralById>>;
+function referralsOf(db: DbOrTx, partnershipId: string) {
+  return db.selectFrom('referrals').select(referralColumns).where('partnership_id', '=', partnershipId);
+}
+
+export type ApiReferralRow = NonNullable<Awaited<ReturnType<ReturnType<typeof referralsOf>['executeTakeFirst']>>>;
+export type Made = { incidentIds: string[]; caseOpened: boolean };
 
 export function referralByKey(db: DbOrTx, partnershipId: string, tokenId: string, key: string): Promise<ApiReferralRow | undefined> {
-  return db
-    .selectFrom('referrals')
-    .select(referralColumns)
-    .where('partnership_id', '=', partnershipId)
-    .where('api_token_id', '=', tokenId)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
+  return referralsOf(db, partnershipId).where('api_token_id', '=', tokenId).where('idempotency_key', '=', key).executeTakeFirst();
 }
 
 /**
@@ -79,15 +90,19 @@ export function referralByKey(db: DbOrTx, partnershipId: string, tokenId: string
  * created_at, to the microsecond: a replay finds them without the referral having to list them. (Compared in SQL:
  * a JavaScript Date keeps only milliseconds.)
  */
-export async function madeWithReferral(trx: Tx, partnershipId: string, referralId: string): Promise<{ incidentIds: string[]; caseOpened: boolean }> {
-  const { rows } = await sql<{ incident_ids: string[]; case_opened: boolean }>`
-    select
-      array(select i.id from incidents i
-            where i.partnership_id = r.partnership_id and i.case_id = r.case_id and i.created_at = r.created_at
-            order by i.occurred_on, i.id)::text[] as incident_ids,
-      exists (select 1 from cases c where c.partnership_id = r.partnership_id and c.id = r.case_id and c.created_at = r.created_at) as case_opened
-    from referrals r
-    where r.partnership_id = ${partnershipId} and r.id = ${referralId}`.execute(trx);
-  const row = rows[0];
-  return { incidentIds: row?.incident_ids ?? [], caseOpened: row?.case_opened ?? false };
+const incidentIdsMade = sql<string[]>`array(select i.id from incidents i
+  where i.partnership_id = referrals.partnership_id and i.case_id = referrals.case_id and i.created_at = referrals.created_at
+  order by i.occurred_on, i.id)::text[]`;
+const caseOpenedWith = sql<boolean>`exists (select 1 from cases c
+  where c.partnership_id = referrals.partnership_id and c.id = referrals.case_id and c.created_at = referrals.created_at)`;
+
+/** A referral and what its request made, for the answer: one statement. */
+export async function referralMade(db: DbOrTx, partnershipId: string, where: { id: string } | { tokenId: string; key: string }) {
+  const query = referralsOf(db, partnershipId).select([incidentIdsMade.as('incident_ids'), caseOpenedWith.as('case_opened')]);
+  const row = await (
+    'id' in where ? query.where('id', '=', where.id) : query.where('api_token_id', '=', where.tokenId).where('idempotency_key', '=', where.key)
+  ).executeTakeFirst();
+  if (!row) return undefined;
+  const { incident_ids, case_opened, ...referral } = row;
+  return { referral, made: { incidentIds: incident_ids, caseOpened: case_opened } satisfies Made };
 }

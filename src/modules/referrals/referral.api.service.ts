@@ -7,7 +7,6 @@ import { actingTransaction } from '../../platform/transactions.js';
 import { addPersonToCaseIn, openCaseIn } from '../people/case.service.js';
 import { inJsonTerms } from '../people/people.api.forms.js';
 import { tokenActor, type TokenActor } from '../people/people.api.token.js';
-import { visiblePerson } from '../people/person.service.js';
 import { recordSubmittedAssessmentIn, scoreWithoutStoring } from '../risk/risk.service.js';
 import { recordIncidentIn } from './incident.service.js';
 import { personJsonField, perpetratorFormOf, victimForm, type Checked } from './referral.api.forms.js';
@@ -63,14 +62,10 @@ function formOrThrow<T>(checked: Checked<T>): T {
   return checked.form;
 }
 
-/** Someone the token may see, or a 422 on the field that named them (a person hidden from it is not found, like a missing one). */
-async function seenOrRefused(trx: Tx, actor: TokenActor, id: string, field: string): Promise<string> {
-  try {
-    return (await visiblePerson(trx, actor.principal, id)).id;
-  } catch (error) {
-    if (error instanceof HarbourError && error.code === 'not_found') throw apiErrors.personNotFound(field);
-    throw error;
-  }
+/** Someone the token may see (checked at once for everyone the referral names by id), or a 422 on the field that named them. */
+function seenOrRefused(visible: Set<string>, id: string, field: string): string {
+  if (!visible.has(id)) throw apiErrors.personNotFound(field);
+  return id;
 }
 
 const prefixed = (prefix: string) => (field: string) => `${prefix}.${field}`;
@@ -80,40 +75,50 @@ const prefixed = (prefix: string) => (field: string) => `${prefix}.${field}`;
  * Harbour with perpetrators all on Harbour, their most recent open case the agency owns or shares that has every
  * one of these perpetrators; else a new case owned by the agency, opened on the referral date, with the victim.
  */
-async function caseFor(trx: Tx, actor: TokenActor, json: ReferralJson): Promise<string> {
+async function caseFor(trx: Tx, actor: TokenActor, json: ReferralJson, visible: Set<string>): Promise<{ id: string; found?: repo.ReferralCase }> {
   const viewer = actor.principal;
   if (json.caseId) {
     const found = await repo.caseForReferral(trx, viewer, json.caseId);
     if (!found) throw apiErrors.caseNotFound();
     if (json.victim?.id && json.victim.id.toLowerCase() !== found.victimId) throw apiErrors.victimNotOnCase();
-    return found.id;
+    return { id: found.id, found };
   }
   const victim = json.victim!;
   if (victim.id) {
-    const victimId = await seenOrRefused(trx, actor, victim.id.toLowerCase(), 'victim.id');
+    const victimId = seenOrRefused(visible, victim.id.toLowerCase(), 'victim.id');
     const perpetratorIds = json.perpetrators.flatMap((p) => (p.id ? [p.id.toLowerCase()] : []));
     const allOnHarbour = perpetratorIds.length === json.perpetrators.length;
     const open = allOnHarbour ? await apiRepo.findOpenCaseWith(trx, viewer, victimId, perpetratorIds) : null;
-    if (open) return open;
+    if (open) return { id: open };
   }
-  return (await inJsonTerms(openCaseIn(trx, actor, formOrThrow(victimForm(victim, json.referredOn))), personJsonField('victim'))).id;
+  return { id: (await inJsonTerms(openCaseIn(trx, actor, formOrThrow(victimForm(victim, json.referredOn))), personJsonField('victim'))).id };
 }
 
-/** The perpetrators' ids, in the order sent; anyone not yet on the case is added to it (a new person is recorded first). */
-async function perpetratorsOn(trx: Tx, actor: TokenActor, caseId: string, json: ReferralJson): Promise<string[]> {
-  const onCase = (await repo.caseForReferral(trx, actor.principal, caseId))?.perpetratorIds ?? [];
+/**
+ * The perpetrators' ids, in the order sent; anyone not yet on the case is added to it (a new person is recorded
+ * first). With the case as it now stands, for the referral.
+ */
+async function perpetratorsOn(
+  trx: Tx,
+  actor: TokenActor,
+  onCase: { id: string; found?: repo.ReferralCase },
+  json: ReferralJson,
+  visible: Set<string>,
+): Promise<{ ids: string[]; theCase: repo.ReferralCase | null }> {
+  const found = onCase.found ?? (await repo.caseForReferral(trx, actor.principal, onCase.id));
+  const already = found?.perpetratorIds ?? [];
   const ids: string[] = [];
   for (const [i, perpetrator] of json.perpetrators.entries()) {
     const field = personJsonField(`perpetrators.${i}`);
-    const known = perpetrator.id ? await seenOrRefused(trx, actor, perpetrator.id.toLowerCase(), field('personId')) : null;
-    if (known && onCase.includes(known)) {
+    const known = perpetrator.id ? seenOrRefused(visible, perpetrator.id.toLowerCase(), field('personId')) : null;
+    if (known && already.includes(known)) {
       ids.push(known);
       continue;
     }
     const form = formOrThrow(perpetratorFormOf(perpetrator, i));
-    ids.push(await inJsonTerms(addPersonToCaseIn(trx, actor, caseId, { role: 'perpetrator', form }), field));
+    ids.push(await inJsonTerms(addPersonToCaseIn(trx, actor, onCase.id, { role: 'perpetrator', form }), field));
   }
-  return ids;
+  return { ids, theCase: found && { ...found, perpetratorIds: [...new Set([...already, ...ids])] } };
 }
 
 async function recordAssessment(trx: Tx, actor: TokenActor, caseId: string, json: ReferralJson): Promise<string | null> {
@@ -149,8 +154,7 @@ async function recordIncidents(trx: Tx, actor: Actor, viewer: TokenActor['princi
   }
 }
 
-async function present(trx: Tx, partnershipId: string, row: apiRepo.ApiReferralRow): Promise<ReferralOut> {
-  const made = await apiRepo.madeWithReferral(trx, partnershipId, row.id);
+function present(row: apiRepo.ApiReferralRow, made: apiRepo.Made): ReferralOut {
   return {
     id: row.id,
     reference: row.reference,
@@ -200,7 +204,7 @@ export async function submitReferral(db: Db, request: FastifyRequest, json: Refe
   const { partnershipId } = viewer;
   // The answers are checked against the instrument before anything is written, so their problems are a 400 too;
   // not for a retry of a referral already made, which is answered as it was whatever has changed since.
-  const retry = key ? await apiRepo.referralByKey(db, partnershipId, token.tokenId, key) : undefined;
+  const retry = key && json.riskAssessment ? await apiRepo.referralByKey(db, partnershipId, token.tokenId, key) : undefined;
   if (json.riskAssessment && !retry) {
     const { instrument, version, answers } = json.riskAssessment;
     await inJsonTerms(scoreWithoutStoring(db, partnershipId, { instrument, version, answers }), prefixed('riskAssessment'));
@@ -209,30 +213,40 @@ export async function submitReferral(db: Db, request: FastifyRequest, json: Refe
     return await actingTransaction(db, actor, async (trx) => {
       if (key) {
         await apiRepo.lockIdempotencyKey(trx, partnershipId, token.tokenId, key);
-        const earlier = await apiRepo.referralByKey(trx, partnershipId, token.tokenId, key);
+        const earlier = await apiRepo.referralMade(trx, partnershipId, { tokenId: token.tokenId, key });
         if (earlier) {
-          if (!sameReferral(earlier, json)) throw apiErrors.keyReused();
-          return { referral: await present(trx, partnershipId, earlier), replayed: true };
+          if (!sameReferral(earlier.referral, json)) throw apiErrors.keyReused();
+          return { referral: present(earlier.referral, earlier.made), replayed: true };
         }
       }
-      const caseId = await caseFor(trx, acting, json);
-      const perpetratorIds = await perpetratorsOn(trx, acting, caseId, json);
+      const named = [json.victim?.id, ...json.perpetrators.map((p) => p.id)].flatMap((id) => (id ? [id.toLowerCase()] : []));
+      const visible = await apiRepo.visiblePersonIds(trx, viewer, named);
+      const onCase = await caseFor(trx, acting, json, visible);
+      const caseId = onCase.id;
+      const { ids: perpetratorIds, theCase } = await perpetratorsOn(trx, acting, onCase, json, visible);
       const riskAssessmentId = await recordAssessment(trx, acting, caseId, json);
       await recordIncidents(trx, actor, viewer, caseId, perpetratorIds, json);
       const marac = json.destination === 'marac';
-      const made = await createReferralIn(trx, actor, viewer, {
-        caseId,
-        destination: json.destination,
-        criterion: marac ? (json.criterion ?? null) : null,
-        toAgencyId: marac ? null : (json.toAgencyId ?? null),
-        reasons: json.reasons || null,
-        referredOn: json.referredOn,
-        perpetratorIds,
-        riskAssessmentId,
-        consent: { status: json.consent.status, lawfulBasis: json.consent.lawfulBasis ?? null, reason: json.consent.reason || null },
-        idempotencyKey: key,
-      });
-      return { referral: await present(trx, partnershipId, await apiRepo.referralById(trx, partnershipId, made.id)), replayed: false };
+      const made = await createReferralIn(
+        trx,
+        actor,
+        viewer,
+        {
+          caseId,
+          destination: json.destination,
+          criterion: marac ? (json.criterion ?? null) : null,
+          toAgencyId: marac ? null : (json.toAgencyId ?? null),
+          reasons: json.reasons || null,
+          referredOn: json.referredOn,
+          perpetratorIds,
+          riskAssessmentId,
+          consent: { status: json.consent.status, lawfulBasis: json.consent.lawfulBasis ?? null, reason: json.consent.reason || null },
+          idempotencyKey: key,
+        },
+        theCase ?? undefined,
+      );
+      const answer = (await apiRepo.referralMade(trx, partnershipId, { id: made.id }))!;
+      return { referral: present(answer.referral, answer.made), replayed: false };
     });
   } catch (error) {
     // The steps' audit events were rolled back with them: the request's own event records the failure.

@@ -184,7 +184,7 @@ function initials(name: PersonName | undefined): string {
     .toUpperCase();
 }
 
-export function presentQueueRow(row: Awaited<ReturnType<typeof screeningQueue>>[number], victim: PersonName | undefined) {
+export function presentQueueRow(row: Awaited<ReturnType<typeof screeningQueue>>['rows'][number], victim: PersonName | undefined) {
   return {
     href: `/referrals/${row.id}/screening`,
     reference: row.reference,

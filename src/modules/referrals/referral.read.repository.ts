@@ -14,7 +14,7 @@ export async function visiblePersonIds(db: DbOrTx, viewer: Viewer, ids: string[]
     .selectFrom('people as p')
     .select('p.id')
     .where('p.partnership_id', '=', viewer.partnershipId)
-    .where('p.id', 'in', ids)
+    .where(sql<boolean>`p.id = any(${ids}::uuid[])`) // one statement text whatever the number: prepared once (src/db/database.ts)
     .where(personVisible(viewer, 'p'))
     .execute();
   return rows.map((row) => row.id);
@@ -30,7 +30,7 @@ export function primaryNames(db: DbOrTx, partnershipId: string, ids: string[]) {
     .selectFrom('person_names')
     .select(['person_id as id', 'given_name', 'family_name'])
     .where('partnership_id', '=', partnershipId)
-    .where('person_id', 'in', ids)
+    .where(sql<boolean>`person_id = any(${ids}::uuid[])`)
     .where('is_primary', '=', true)
     .execute();
 }

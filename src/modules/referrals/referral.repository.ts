@@ -4,34 +4,52 @@ import { caseVisible, type Viewer } from '../people/people.policy.js';
 import type { ReferralsTable } from './referrals.table.js';
 import type { Insertable } from 'kysely';
 
-/** The case as a referral or incident needs it: visible to the viewer, with its victim and perpetrators. */
+/** The case as a referral or incident needs it: visible to the viewer, with its victim and perpetrators (one statement). */
 export async function caseForReferral(db: DbOrTx, viewer: Viewer, caseId: string) {
   const found = await db
     .selectFrom('cases as c')
     .select(['c.id', 'c.reference', 'c.owning_agency_id'])
+    .select(
+      sql<string | null>`(select cp.person_id from case_people cp where cp.partnership_id = c.partnership_id and cp.case_id = c.id
+        and cp.role = 'victim' limit 1)`.as('victim_id'),
+    )
+    .select(
+      sql<string[]>`array(select cp.person_id from case_people cp where cp.partnership_id = c.partnership_id and cp.case_id = c.id
+        and cp.role = 'perpetrator')::text[]`.as('perpetrator_ids'),
+    )
+    .where('c.partnership_id', '=', viewer.partnershipId)
     .where('c.id', '=', caseId)
     .where(caseVisible(viewer, 'c'))
     .executeTakeFirst();
   if (!found) return null;
-  const people = await db
-    .selectFrom('case_people')
-    .select(['person_id', 'role'])
-    .where('partnership_id', '=', viewer.partnershipId)
-    .where('case_id', '=', caseId)
-    .where('role', 'in', ['victim', 'perpetrator'])
-    .execute();
-  return {
-    ...found,
-    victimId: people.find((p) => p.role === 'victim')?.person_id ?? null,
-    perpetratorIds: people.filter((p) => p.role === 'perpetrator').map((p) => p.person_id),
-  };
+  const { victim_id, perpetrator_ids, ...theCase } = found;
+  return { ...theCase, victimId: victim_id, perpetratorIds: perpetrator_ids };
 }
 
 export type ReferralCase = NonNullable<Awaited<ReturnType<typeof caseForReferral>>>;
 
 export async function settings(db: DbOrTx, partnershipId: string) {
   const row = await db.selectFrom('referral_settings').selectAll().where('partnership_id', '=', partnershipId).executeTakeFirst();
+  return rulesOf(row);
+}
+
+type SettingsRow = { escalation_incidents: number | null; escalation_months: number | null; marac_agency_id: string | null };
+
+function rulesOf(row: SettingsRow | undefined) {
   return { escalationIncidents: row?.escalation_incidents ?? 3, escalationMonths: row?.escalation_months ?? 12, maracAgencyId: row?.marac_agency_id ?? null };
+}
+
+/** The partnership's referral settings, and whether `agencyId` has an agreement in force on `today`: one statement for a new referral. */
+export async function settingsAndAgreement(db: DbOrTx, partnershipId: string, agencyId: string | null, today: string) {
+  const { rows } = await sql<SettingsRow & { in_force: boolean }>`
+    select s.escalation_incidents, s.escalation_months, s.marac_agency_id,
+      exists (${agenciesWithAgreement(db, partnershipId, today).select('id').where('id', '=', agencyId)}) as in_force
+    from (select 1) as one left join referral_settings s on s.partnership_id = ${partnershipId}`.execute(db);
+  const row = rows[0]!;
+  return {
+    rules: rulesOf(row),
+    agreementInForce: agencyId !== null && row.in_force,
+  };
 }
 
 /** Active agencies whose information-sharing agreement is in force on `today` (DOMAIN.md §6). */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { londonToday, shiftDays } from '../../platform/format.js';
 import { createTestApp, csrfToken, errorSummary, WebClient, type TestApp } from '../../../test/support/app.js';
 import { insertCase, insertPerson } from '../../../test/support/people.js';
@@ -352,6 +353,43 @@ describe('incident, referral and screening pages', () => {
     assert.equal(response.headers.location, '/referrals/screening');
     assert.match((await coordinator.get('/referrals/screening')).body, /accepted for the next MARAC/);
     assert.match((await chair.get(`/referrals/${older}`)).body, /Accepted for the next MARAC/);
+  });
+
+  it('shows the queue 50 referrals a page, oldest first, with a link to the next page', async () => {
+    const made = idFrom((await refer(practitioner, referralFields({ perpetratorIds: [] }))).headers.location, 'referrals');
+    // 60 more awaiting screening, referred on the 60 days before today: copies of the one just made.
+    await sql`insert into referrals select (jsonb_populate_record(null::referrals, to_jsonb(r) || jsonb_build_object('id', gen_random_uuid(),
+        'reference', r.reference || '-' || g, 'referred_on', r.referred_on - g, 'idempotency_key', null))).*
+      from referrals r, generate_series(1, 60) g where r.id = ${made}`.execute(db());
+    const waiting = await db()
+      .selectFrom('referrals')
+      .select(['id', 'referred_on', 'created_at'])
+      .where('destination', '=', 'marac')
+      .where('status', '=', 'awaiting_screening')
+      .orderBy('referred_on')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    assert.ok(waiting.length > 60 && waiting.length <= 100, `${waiting.length} awaiting`);
+    const listed = (body: string) => [...body.matchAll(/href="\/referrals\/([0-9a-f-]{36})\/screening"/g)].map((m) => m[1]);
+    const first = await coordinator.get('/referrals/screening');
+    assert.deepEqual(
+      listed(first.body),
+      waiting.slice(0, 50).map((r) => r.id),
+      'the 50 oldest, in order',
+    );
+    assert.match(first.body, /50 referrals awaiting screening on this page/);
+    const next = /<a class="govuk-link govuk-pagination__link" href="(\/referrals\/screening\?after=[^"]+)" rel="next">/.exec(first.body)?.[1];
+    assert.equal(next, `/referrals/screening?after=${waiting[49]!.id}`);
+    const second = await coordinator.get(next!.replace(/&amp;/g, '&'));
+    assert.deepEqual(
+      listed(second.body),
+      waiting.slice(50).map((r) => r.id),
+      'the rest, in order',
+    );
+    assert.match(second.body, /href="\/referrals\/screening" rel="prev">[\s\S]*?Back to the oldest/);
+    assert.doesNotMatch(second.body, /rel="next"/, 'no page after the last');
+    assert.equal((await coordinator.get('/referrals/screening?after=not-a-referral')).statusCode, 400);
   });
 
   it('refers to another service: the receiving agency is required and is given the case', async () => {

@@ -197,6 +197,9 @@ export async function refusalsOnForm<T>(work: Promise<T>, consentStatus = 'refus
 
 export const idParams = z.object({ id: z.uuid() });
 
+/** The screening queue's page: after the referral that ended the previous one. */
+export const queueQuery = z.object({ after: z.uuid().optional() });
+
 export type IncidentForm = z.infer<typeof incidentForm>;
 export type ReferralForm = z.infer<typeof referralForm>;
 export type DecisionForm = z.infer<typeof decisionForm>;

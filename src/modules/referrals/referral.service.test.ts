@@ -124,7 +124,7 @@ describe('referrals, repeats and screening', () => {
     const first = await refer(actors.police, { caseId: policeCase, referredOn: '2025-01-10' });
     const other = await refer(actors.police, { caseId: policeCase, referredOn: '2025-02-10', perpetratorIds: [otherPerpetrator] });
     assert.equal(other.repeat, false);
-    const queued = (await as(actors.coordinator, () => screeningQueue(db(), actors.coordinator))).find((r) => r.id === first.id)!;
+    const queued = (await as(actors.coordinator, () => screeningQueue(db(), actors.coordinator))).rows.find((r) => r.id === first.id)!;
     await as(actors.coordinator, () =>
       decideReferral(db(), actors.coordinator, first.id, queued.version, {
         decision: 'decline',
@@ -222,7 +222,7 @@ describe('referrals, repeats and screening', () => {
     await freshCase();
     const made = await refer(actors.police, { caseId: policeCase, referredOn: '2026-11-20' });
     const queue = await as(actors.coordinator, () => screeningQueue(db(), actors.coordinator));
-    const row = queue.find((r) => r.id === made.id);
+    const row = queue.rows.find((r) => r.id === made.id);
     assert.ok(row, 'the coordinator (Council, the MARAC agency) sees the referral');
     assert.equal(row.criterion, 'professional_judgement');
     await as(actors.coordinator, () => decideReferral(db(), actors.coordinator, made.id, row.version, { decision: 'accept' }));

@@ -77,27 +77,32 @@ export async function createReferral(db: Db, actor: Actor, viewer: Viewer, input
   return actingTransaction(db, actor, (trx) => createReferralIn(trx, actor, viewer, input));
 }
 
-/** createReferral inside the caller's transaction, for a use case that records the case, assessment and incidents first (a referral made through the API). */
-export async function createReferralIn(trx: Tx, actor: Actor, viewer: Viewer, input: ReferralInput): Promise<ReferralCreated> {
+/**
+ * createReferral inside the caller's transaction, for a use case that records the case, assessment and incidents
+ * first (a referral made through the API). `known` is the case as the caller has just read it in this transaction,
+ * if it has (it is not read again).
+ */
+export async function createReferralIn(trx: Tx, actor: Actor, viewer: Viewer, input: ReferralInput, known?: repo.ReferralCase): Promise<ReferralCreated> {
   assertMaySeePersonalData(viewer);
   const today = londonToday();
   if (input.referredOn > today) throw referralErrors.futureDate('referredOn');
   if (input.consent.status !== 'given' && (!input.consent.lawfulBasis || !input.consent.reason?.trim())) throw referralErrors.lawfulBasisRequired();
-  const theCase = await repo.caseForReferral(trx, viewer, input.caseId);
+  const theCase = known?.id === input.caseId ? known : await repo.caseForReferral(trx, viewer, input.caseId);
   if (!theCase) throw errors.notFound('Case');
   if (!theCase.victimId) throw referralErrors.noVictim();
   input.perpetratorIds.forEach((id, i) => {
     if (!theCase.perpetratorIds.includes(id)) throw referralErrors.perpetratorNotOnCase(`perpetratorIds.${i}`);
   });
-  const rules = await repo.settings(trx, viewer.partnershipId);
   const marac = input.destination === 'marac';
+  // The agreement checked is the referring agency's for MARAC, the receiving agency's otherwise.
+  const { rules, agreementInForce } = await repo.settingsAndAgreement(trx, viewer.partnershipId, marac ? viewer.agencyId : input.toAgencyId, today);
   let toAgencyId: string;
   if (marac) {
-    if (!(await repo.agencyWithAgreement(trx, viewer.partnershipId, viewer.agencyId, today))) throw referralErrors.agreementNotInForce();
+    if (!agreementInForce) throw referralErrors.agreementNotInForce();
     if (!rules.maracAgencyId) throw referralErrors.noMaracAgency();
     toAgencyId = rules.maracAgencyId;
   } else {
-    if (!input.toAgencyId || !(await repo.agencyWithAgreement(trx, viewer.partnershipId, input.toAgencyId, today))) throw referralErrors.receivingAgency();
+    if (!input.toAgencyId || !agreementInForce) throw referralErrors.receivingAgency();
     toAgencyId = input.toAgencyId;
   }
 

@@ -6,7 +6,7 @@ import { actorFor } from '../../platform/request-context.js';
 import { page, requireUser } from '../../platform/routes.js';
 import { declineItems, presentQueueRow, presentReferral } from './referral.presenter.js';
 import { namesById, referralPage } from './referral.read.service.js';
-import { DECISION_REASON_MAX, decisionForm, idParams } from './referral.schemas.js';
+import { DECISION_REASON_MAX, decisionForm, idParams, queueQuery } from './referral.schemas.js';
 import { decideReferral, screeningQueue } from './screening.service.js';
 
 /** The MARAC coordinator's screening queue and the accept-or-decline decision on each referral in it. */
@@ -19,14 +19,25 @@ export function registerScreeningRoutes(app: FastifyInstance): void {
     access: 'referrals:screen',
     audit: 'referral.screen.list',
     personalData: true,
-    handler: async ({ request, reply }) => {
-      const rows = await screeningQueue(db, actorFor(request));
+    query: queueQuery,
+    handler: async ({ request, reply, query }) => {
+      const { rows, next } = await screeningQueue(db, actorFor(request), query.after);
       const victims = await namesById(
         db,
         requireUser(request),
         rows.map((row) => row.victim_id),
       );
-      return renderPage(request, reply, 'referrals/views/screening-queue.njk', { rows: rows.map((row) => presentQueueRow(row, victims.get(row.victim_id))) });
+      return renderPage(request, reply, 'referrals/views/screening-queue.njk', {
+        rows: rows.map((row) => presentQueueRow(row, victims.get(row.victim_id))),
+        paged: Boolean(query.after || next),
+        pagination:
+          query.after || next
+            ? {
+                ...(query.after ? { previous: { href: '/referrals/screening', labelText: translate('en', 'referrals.queue.oldest') } } : {}),
+                ...(next ? { next: { href: `/referrals/screening?${new URLSearchParams({ after: next })}` } } : {}),
+              }
+            : null,
+      });
     },
   });
 

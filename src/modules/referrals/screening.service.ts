@@ -14,13 +14,17 @@ function screener(actor: Actor): UserPrincipal {
   return actor.principal;
 }
 
+export const QUEUE_PAGE_SIZE = 50;
+
 /**
  * The coordinator's screening queue: MARAC referrals awaiting a decision, oldest first, with the criterion, score,
- * repeat flag and days waiting (from the referral date, in London).
+ * repeat flag and days waiting (from the referral date, in London). A page of QUEUE_PAGE_SIZE, after the referral
+ * `after` (the last of the previous page: keyset paging in the queue's order, which referrals_screening_idx holds,
+ * so a page reads and checks 51 referrals whatever the backlog); `next` is the last of this page when more follow.
  */
-export async function screeningQueue(db: Db, actor: Actor) {
+export async function screeningQueue(db: Db, actor: Actor, after?: string) {
   const viewer = screener(actor);
-  return db
+  const rows = await db
     .selectFrom('referrals as r')
     .innerJoin('cases as c', (join) => join.onRef('c.partnership_id', '=', 'r.partnership_id').onRef('c.id', '=', 'r.case_id'))
     .innerJoin('agencies as a', (join) => join.onRef('a.partnership_id', '=', 'r.partnership_id').onRef('a.id', '=', 'r.referring_agency_id'))
@@ -41,13 +45,24 @@ export async function screeningQueue(db: Db, actor: Actor) {
       sql<number>`(${londonToday()}::date - r.referred_on)`.as('days_waiting'),
     ])
     .where('r.partnership_id', '=', viewer.partnershipId)
-    .where('r.destination', '=', 'marac')
-    .where('r.status', '=', 'awaiting_screening')
+    // Literals, not parameters: a prepared statement's generic plan may then use referrals_screening_idx, whose
+    // predicate they must match.
+    .where('r.destination', '=', sql.lit('marac'))
+    .where('r.status', '=', sql.lit('awaiting_screening'))
     .where(caseVisible(viewer, 'c'))
+    .$if(after !== undefined, (query) =>
+      query.where(
+        sql<boolean>`(r.referred_on, r.created_at, r.id) > (select p.referred_on, p.created_at, p.id from referrals p
+          where p.partnership_id = ${viewer.partnershipId} and p.id = ${after})`,
+      ),
+    )
     .orderBy('r.referred_on')
     .orderBy('r.created_at')
-    .limit(500)
+    .orderBy('r.id')
+    .limit(QUEUE_PAGE_SIZE + 1)
     .execute();
+  const page = rows.slice(0, QUEUE_PAGE_SIZE);
+  return { rows: page, next: rows.length > QUEUE_PAGE_SIZE ? page.at(-1)!.id : null };
 }
 
 export type Decision = { decision: 'accept' } | { decision: 'decline'; declineCode: DeclineCode; reason: string };
