@@ -117,10 +117,11 @@ describe('MARAC agendas', () => {
     await clients.coordinator!.post(`/marac/planning/${cases.D!.referralId}/place`, { meetingId: m1 }, planning.body);
     assert.deepEqual(await order(m1), ['C', 'E', 'A', 'D', 'B'], 'in the default order');
 
-    await clients.coordinator!.post(`/marac/planning/${cases.G!.referralId}/place`, { meetingId: r1 }, planning.body);
-    assert.deepEqual(errorSummary((await clients.coordinator!.get('/marac/planning')).body), [
-      'That meeting is full: its limit is 1 case. Choose another meeting, or raise its case limit.',
-    ]);
+    await clients.coordinator!.post(`/marac/planning/${cases.G!.referralId}/place`, { meetingId: r1, referralId: cases.G!.referralId }, planning.body);
+    const full = (await clients.coordinator!.get('/marac/planning')).body;
+    assert.deepEqual(errorSummary(full), ['That meeting is full: its limit is 1 case. Choose another meeting, or raise its case limit.']);
+    // The summary's link (#meetingId) lands on the refused referral's own choice of meeting, with the message beside it.
+    assert.match(full, new RegExp(`name="referralId" value="${cases.G!.referralId}"[\\s\\S]*?id="meetingId-error"[\\s\\S]*?<select[^>]*id="meetingId"`));
 
     const again = await insertAcceptedReferral(db(), t.partnershipId, {
       owner: 'HOUSING',

@@ -9,6 +9,7 @@ import { caseMeetings } from './agenda.repository.js';
 import * as agenda from './agenda.service.js';
 import { meetingChoice, meetingTitle, presentAgendaPage, presentCasePanel, presentItem, presentProposal } from './marac.presenter.js';
 import { agendaVersionForm, idParams, itemParams, moveItemForm, placeForm, publishAgendaForm, reorderForm, confirmForm } from './marac.schemas.js';
+import { sentValues } from './meeting-day.routes.js';
 import { listAreas } from './meeting.service.js';
 import { publishAgenda, publishForm } from './publish.service.js';
 import { researchedByAgency } from './research.service.js';
@@ -61,6 +62,7 @@ export function registerAgendaRoutes(app: FastifyInstance): void {
         rows: found.proposals.map((p) => presentProposal(p, names)),
         choices: found.choices.map(meetingChoice),
         proposed: found.proposals.filter((p) => p.meeting).length,
+        form: sentValues(request),
       });
     },
   });
