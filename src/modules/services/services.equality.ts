@@ -1,0 +1,122 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../../db/database.js';
+import { codeLabel, ETHNICITY } from '../people/person.codes.js';
+import type { Period } from './services.measures.js';
+import { acrossPartnership } from './services.service.js';
+
+/**
+ * A service's referrals, starts and completions by equality characteristic (DOMAIN.md §7), from the people module's
+ * coded characteristics, with small numbers suppressed (suppressCounts) before anything leaves this file.
+ */
+
+export const CHARACTERISTICS = ['gender', 'age', 'ethnicity', 'disability', 'religion', 'sexualOrientation'] as const;
+export type Characteristic = (typeof CHARACTERISTICS)[number];
+export const CHARACTERISTIC_LABELS: Record<Characteristic, string> = {
+  gender: 'Gender',
+  age: 'Age at referral',
+  ethnicity: 'Ethnic group',
+  disability: 'Disability',
+  religion: 'Religion or belief',
+  sexualOrientation: 'Sexual orientation',
+};
+
+/** A suppressed cell shows as null ("[c]" in the CSV, "fewer than 5 or could reveal one" on the page). */
+export type Cell = number | null;
+export const SUPPRESSION_THRESHOLD = 5;
+
+/**
+ * Small-number suppression of one column of counts that adds up to a published total. Primary: any count from 1 to
+ * 4 (zero reveals no one and is shown). Secondary: a lone suppressed cell could be worked out from the total, so
+ * the smallest other non-zero cell is suppressed too; if there is none, every cell is.
+ */
+export function suppressCounts(counts: number[]): Cell[] {
+  const hidden = counts.map((n) => n > 0 && n < SUPPRESSION_THRESHOLD);
+  if (hidden.filter(Boolean).length === 1) {
+    const candidates = counts.map((n, i) => ({ n, i })).filter(({ n, i }) => n > 0 && !hidden[i]);
+    if (candidates.length === 0) return counts.map(() => null);
+    hidden[candidates.sort((a, b) => a.n - b.n || a.i - b.i)[0]!.i] = true;
+  }
+  return counts.map((n, i) => (hidden[i] ? null : n));
+}
+
+const ETHNIC_GROUP = new Map(ETHNICITY.groups.flatMap((g) => g.categories.map((c) => [c.code, g.label] as const)));
+const AGE_BANDS = ['Under 18', '18 to 24', '25 to 34', '35 to 44', '45 to 54', '55 to 64', '65 and over'];
+const NOT_KNOWN = 'Not known';
+
+function ageBand(dob: string | null, on: string): string {
+  if (!dob) return NOT_KNOWN;
+  const [y, m, d] = dob.split('-').map(Number) as [number, number, number];
+  const [oy, om, od] = on.split('-').map(Number) as [number, number, number];
+  const age = oy - y - (om < m || (om === m && od < d) ? 1 : 0);
+  const limits = [18, 25, 35, 45, 55, 65];
+  const index = limits.findIndex((limit) => age < limit);
+  return AGE_BANDS[index === -1 ? AGE_BANDS.length - 1 : index]!;
+}
+
+function category(characteristic: Characteristic, row: PersonCodes): string {
+  if (characteristic === 'age') return ageBand(row.date_of_birth, row.referred_on);
+  const column = {
+    gender: row.gender,
+    ethnicity: row.ethnicity,
+    disability: row.disability,
+    religion: row.religion,
+    sexualOrientation: row.sexual_orientation,
+  }[characteristic];
+  if (!column || column === 'not_known' || column === 'prefers_not_to_say') return NOT_KNOWN;
+  if (characteristic === 'ethnicity') return ETHNIC_GROUP.get(column) ?? NOT_KNOWN;
+  return codeLabel(characteristic, column);
+}
+
+type PersonCodes = {
+  referred_on: string;
+  counted: 'referred' | 'started' | 'completed';
+  date_of_birth: string | null;
+  gender: string | null;
+  ethnicity: string | null;
+  disability: string | null;
+  religion: string | null;
+  sexual_orientation: string | null;
+};
+
+export type EqualityRow = { category: string; referrals: Cell; starts: Cell; completions: Cell };
+export type EqualityTable = {
+  characteristic: Characteristic;
+  label: string;
+  rows: EqualityRow[];
+  totals: { referrals: number; starts: number; completions: number };
+};
+
+/** Referrals, starts and completions in the period by each characteristic's categories, suppressed per column. */
+export async function byCharacteristic(db: DbOrTx, partnershipId: string, serviceId: string, period: Period): Promise<EqualityTable[]> {
+  const { rows } = await acrossPartnership(() =>
+    sql<PersonCodes>`select r.referred_on, m.counted, p.date_of_birth, p.gender, p.ethnicity, p.disability, p.religion, p.sexual_orientation
+      from service_records r
+      join people p on p.partnership_id = r.partnership_id and p.id = r.person_id
+      cross join lateral (values
+        ('referred', r.referred_on between ${period.from} and ${period.to}),
+        ('started', r.started_on between ${period.from} and ${period.to}),
+        ('completed', r.end_reason = 'completed' and r.ended_on between ${period.from} and ${period.to})) as m(counted, hit)
+      where r.partnership_id = ${partnershipId} and r.service_id = ${serviceId} and m.hit`.execute(db),
+  );
+  return CHARACTERISTICS.map((characteristic) => {
+    const tally = new Map<string, { referrals: number; starts: number; completions: number }>();
+    for (const row of rows) {
+      const key = category(characteristic, row);
+      const entry = tally.get(key) ?? { referrals: 0, starts: 0, completions: 0 };
+      if (row.counted === 'referred') entry.referrals++;
+      else if (row.counted === 'started') entry.starts++;
+      else entry.completions++;
+      tally.set(key, entry);
+    }
+    const categories = [...tally.keys()].sort((a, b) => (a === NOT_KNOWN ? 1 : b === NOT_KNOWN ? -1 : a.localeCompare(b)));
+    const column = (measure: 'referrals' | 'starts' | 'completions') => suppressCounts(categories.map((c) => tally.get(c)![measure]));
+    const [referrals, starts, completions] = [column('referrals'), column('starts'), column('completions')];
+    const sum = (measure: 'referrals' | 'starts' | 'completions') => categories.reduce((n, c) => n + tally.get(c)![measure], 0);
+    return {
+      characteristic,
+      label: CHARACTERISTIC_LABELS[characteristic],
+      rows: categories.map((c, i) => ({ category: c, referrals: referrals[i]!, starts: starts[i]!, completions: completions[i]! })),
+      totals: { referrals: sum('referrals'), starts: sum('starts'), completions: sum('completions') },
+    };
+  });
+}
