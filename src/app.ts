@@ -14,6 +14,7 @@ import { registerReferralsApi } from './modules/referrals/referral.api.js';
 import { registerReferralsModule } from './modules/referrals/referrals.routes.js';
 import { registerRiskApi } from './modules/risk/risk.api.js';
 import { registerRiskModule } from './modules/risk/risk.routes.js';
+import { registerServicesModule } from './modules/services/services.routes.js';
 import { setUpAuthentication } from './platform/authentication.js';
 import { handleError, setUpErrorHandling } from './platform/error-handler.js';
 import { registerHealth } from './platform/health.js';
@@ -63,6 +64,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   registerRiskModule(app);
   registerReferralsModule(app);
   registerMaracModule(app);
+  registerServicesModule(app);
   registerRiskApi(app);
   registerReferralsApi(app);
   registerOpenApi(app);

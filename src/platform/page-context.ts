@@ -15,6 +15,7 @@ const NAVIGATION: NavItem[] = [
   { href: '/marac', key: 'marac.nav.meetings', permission: 'personal-data:read' },
   { href: '/marac/actions', key: 'marac.actions.nav', permission: 'personal-data:read' },
   { href: '/marac/transfers', key: 'marac.transfers.nav', permission: 'marac:coordinate' },
+  { href: '/services', key: 'services.nav', permission: 'aggregates:read' },
   { href: '/admin/agencies', key: 'nav.agencies', permission: 'agencies:manage' },
   { href: '/admin/users', key: 'nav.users', permission: 'users:manage' },
   { href: '/admin/audit', key: 'nav.audit', permission: 'audit:read' },

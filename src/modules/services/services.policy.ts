@@ -42,8 +42,8 @@ export function isProvider(viewer: UserPrincipal, service: { providerAgencyId: s
   return viewer.permissions.has('personal-data:read') && viewer.agencyId === service.providerAgencyId;
 }
 
-/** The service record behind alias `r` is visible to the viewer (the rule above, as an SQL condition). */
-export function recordVisible(viewer: Viewer, alias = 'r'): RawBuilder<SqlBool> {
+/** The service record behind alias `sr` (not `r`: the restriction check's own alias) is visible to the viewer (the rule above, as an SQL condition). */
+export function recordVisible(viewer: Viewer, alias = 'sr'): RawBuilder<SqlBool> {
   const col = (name: string) => sql.ref(`${alias}.${name}`);
   return sql<SqlBool>`(${col('partnership_id')} = ${viewer.partnershipId}
     and ${notRestricted(viewer, 'person', col('person_id'))}

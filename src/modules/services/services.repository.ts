@@ -104,24 +104,24 @@ export async function openCounts(db: DbOrTx, partnershipId: string): Promise<Map
 }
 
 const RECORD_COLUMNS = [
-  'r.id',
-  'r.service_id',
-  'r.person_id',
-  'r.case_id',
-  'r.person_name',
-  'r.person_date_of_birth',
-  'r.person_role',
-  'r.provider_agency_id',
-  'r.referring_agency_id',
-  'r.referred_on',
-  'r.assessed_on',
-  'r.started_on',
-  'r.ended_on',
-  'r.end_reason',
-  'r.left_reason',
-  'r.answers',
-  'r.version',
-  'r.updated_at',
+  'sr.id',
+  'sr.service_id',
+  'sr.person_id',
+  'sr.case_id',
+  'sr.person_name',
+  'sr.person_date_of_birth',
+  'sr.person_role',
+  'sr.provider_agency_id',
+  'sr.referring_agency_id',
+  'sr.referred_on',
+  'sr.assessed_on',
+  'sr.started_on',
+  'sr.ended_on',
+  'sr.end_reason',
+  'sr.left_reason',
+  'sr.answers',
+  'sr.version',
+  'sr.updated_at',
 ] as const;
 
 export type RecordRow = {
@@ -149,21 +149,21 @@ export type RecordRow = {
 
 function recordsQuery(db: DbOrTx, viewer: Viewer, serviceId: string) {
   return db
-    .selectFrom('service_records as r')
-    .innerJoin('agencies as a', (join) => join.onRef('a.partnership_id', '=', 'r.partnership_id').onRef('a.id', '=', 'r.referring_agency_id'))
+    .selectFrom('service_records as sr')
+    .innerJoin('agencies as a', (join) => join.onRef('a.partnership_id', '=', 'sr.partnership_id').onRef('a.id', '=', 'sr.referring_agency_id'))
     .select([...RECORD_COLUMNS, 'a.name as referring_agency_name'])
-    .select(sql<string | null>`(select c.reference from cases c where c.partnership_id = r.partnership_id and c.id = r.case_id)`.as('case_reference'))
-    .where('r.service_id', '=', serviceId)
-    .where(recordVisible(viewer, 'r'));
+    .select(sql<string | null>`(select c.reference from cases c where c.partnership_id = sr.partnership_id and c.id = sr.case_id)`.as('case_reference'))
+    .where('sr.service_id', '=', serviceId)
+    .where(recordVisible(viewer, 'sr'));
 }
 
 export function findVisibleRecord(db: DbOrTx, viewer: Viewer, serviceId: string, id: string): Promise<RecordRow | undefined> {
-  return recordsQuery(db, viewer, serviceId).where('r.id', '=', id).executeTakeFirst();
+  return recordsQuery(db, viewer, serviceId).where('sr.id', '=', id).executeTakeFirst();
 }
 
 /** The records still open that the viewer may see, oldest referral first. */
 export function listOpenRecords(db: DbOrTx, viewer: Viewer, serviceId: string, limit: number): Promise<RecordRow[]> {
-  return recordsQuery(db, viewer, serviceId).where('r.ended_on', 'is', null).orderBy('r.referred_on').orderBy('r.id').limit(limit).execute();
+  return recordsQuery(db, viewer, serviceId).where('sr.ended_on', 'is', null).orderBy('sr.referred_on').orderBy('sr.id').limit(limit).execute();
 }
 
 /** Whether the person has an open record in the service (whoever may see it: one open record per person). */

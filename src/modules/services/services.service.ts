@@ -97,9 +97,10 @@ export async function serviceOverview(db: Db, actor: Actor, serviceId: string) {
   const provider = isProvider(viewer, service);
   if (service.definition.kind === 'aggregate') {
     const entries = await repo.listActivity(db, viewer.partnershipId, service.id, 20);
-    return { service, counts, provider, records: null, entries };
+    const agencies = service.definition.fields.some((f) => f.kind === 'agency_counts') ? await repo.listActiveAgencies(db, viewer.partnershipId) : [];
+    return { service, counts, provider, records: null, entries, agencies };
   }
-  if (!maySeePeople(viewer)) return { service, counts, provider, records: null, entries: null };
+  if (!maySeePeople(viewer)) return { service, counts, provider, records: null, entries: null, agencies: [] };
   const records = await repo.listOpenRecords(db, staffViewer(actor), service.id, 200);
   await actor.record(db, {
     action: 'services.people.view',
@@ -108,5 +109,5 @@ export async function serviceOverview(db: Db, actor: Actor, serviceId: string) {
     subjectId: service.id,
     details: { records: records.length },
   });
-  return { service, counts, provider, records, entries: null };
+  return { service, counts, provider, records, entries: null, agencies: [] };
 }

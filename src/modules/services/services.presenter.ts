@@ -1,0 +1,160 @@
+import { formatDate, formatDateTime } from '../../platform/format.js';
+import type { ServiceReport } from './report.service.js';
+import { stagesOf, type Question, type ServiceDefinition, type Stage } from './services.definition.js';
+import type { Cell } from './services.equality.js';
+import type { ActivityRow, RecordRow } from './services.repository.js';
+import type { Service } from './services.service.js';
+
+/** Domain → view models for the services pages; numbers formatted here, templates only place them. */
+
+export const LEFT_REASON_LABELS: Record<string, string> = {
+  declined: 'Declined the service',
+  not_suitable: 'Assessed as not suitable',
+  disengaged: 'Stopped taking part',
+  moved_area: 'Moved out of the area',
+  breach: 'Breached the requirement (returned to court)',
+  other: 'Another reason',
+};
+
+export function pathway(definition: ServiceDefinition) {
+  if (definition.kind !== 'person') return [];
+  return stagesOf(definition).map((stage) => ({
+    stage,
+    label: definition.stages[stage]!.label,
+    questions: definition.stages[stage]!.questions.map((q) => q.text),
+  }));
+}
+
+const STAGE_DATE = (record: RecordRow, stage: Stage) =>
+  stage === 'referred'
+    ? record.referred_on
+    : stage === 'assessed'
+      ? record.assessed_on
+      : stage === 'started'
+        ? record.started_on
+        : record.end_reason === stage
+          ? record.ended_on
+          : null;
+
+export function recordStatus(service: Service, record: RecordRow): string {
+  if (service.definition.kind !== 'person') return '';
+  const stages = service.definition.stages;
+  if (record.end_reason) return stages[record.end_reason].label;
+  if (record.started_on) return stages.started.label;
+  if (record.assessed_on && stages.assessed) return stages.assessed.label;
+  return stages.referred.label;
+}
+
+export function answerText(q: Question, value: unknown, agencies: { id: string; name: string }[] = []): string {
+  if (value === undefined || value === null || value === '') return '';
+  if (q.kind === 'yes_no') return value === 'yes' ? 'Yes' : value === 'no' ? 'No' : 'Not known';
+  if (q.kind === 'choice') return q.options.find((o) => o.code === value)?.label ?? String(value);
+  if (q.kind === 'scale') return `${String(value)} out of ${q.max}`;
+  if (q.kind === 'agency_counts')
+    return Object.entries(value as Record<string, number>)
+      .map(([id, n]) => `${agencies.find((a) => a.id === id)?.name ?? 'Former agency'}: ${n}`)
+      .join('; ');
+  return String(value);
+}
+
+export function presentRecord(service: Service, record: RecordRow) {
+  const definition = service.definition;
+  if (definition.kind !== 'person') throw new Error('Not a per-person service');
+  return {
+    id: record.id,
+    href: `/services/${service.id}/records/${record.id}`,
+    name: record.person_name,
+    dateOfBirth: formatDate(record.person_date_of_birth),
+    caseReference: record.case_reference,
+    referredBy: record.referring_agency_name,
+    status: recordStatus(service, record),
+    referredOn: formatDate(record.referred_on),
+    leftReason: record.left_reason ? LEFT_REASON_LABELS[record.left_reason] : null,
+    version: record.version,
+    stages: stagesOf(definition).map((stage) => {
+      const date = STAGE_DATE(record, stage);
+      const answers = record.answers[stage] ?? {};
+      return {
+        stage,
+        label: definition.stages[stage]!.label,
+        date: formatDate(date),
+        recorded: Boolean(date),
+        answers: definition.stages[stage]!.questions.map((q) => ({ question: q.text, answer: answerText(q, answers[q.id]) })).filter((a) => a.answer),
+      };
+    }),
+  };
+}
+
+const number = (n: number | null) => (n === null ? '' : n.toLocaleString('en-GB'));
+const signed = (n: number | null, unit: string) => (n === null ? 'Not applicable' : `${n > 0 ? '+' : ''}${n}${unit}`);
+
+export function presentReport(report: ServiceReport) {
+  const cell = (row: ServiceReport['rows'][number], i: number | 'previous') => {
+    const value = i === 'previous' ? row.previous : row.values[i];
+    if (row.kind === 'rate') {
+      const rate = value as { numerator: number; denominator: number; percent: number | null };
+      return rate.percent === null ? 'No data' : `${rate.percent}% (${rate.numerator} of ${rate.denominator})`;
+    }
+    return value === null ? 'No data' : number(value as number);
+  };
+  return {
+    title: report.service.definition.title,
+    year: report.year.id,
+    headings: [
+      ...report.periods.map((p) => p.label),
+      `Financial year ${report.year.start - 1}-${String(report.year.start % 100).padStart(2, '0')}`,
+      'Change from the year before',
+    ],
+    rows: report.rows.map((row) => ({
+      id: row.id,
+      label: row.label,
+      cells: [0, 1, 2, 3, 4].map((i) => cell(row, i)).concat(cell(row, 'previous')),
+      change: signed(row.change, row.kind === 'count' ? '%' : row.kind === 'rate' ? ' percentage points' : ''),
+    })),
+    equality: report.equality?.map((table) => ({
+      id: table.characteristic,
+      label: table.label,
+      rows: table.rows.map((r) => ({ category: r.category, cells: [r.referrals, r.starts, r.completions].map(suppressedText) })),
+      totals: [table.totals.referrals, table.totals.starts, table.totals.completions].map((n) => number(n)),
+    })),
+  };
+}
+
+export const suppressedText = (cell: Cell) => (cell === null ? '[c]' : number(cell));
+
+/** The report as CSV: one line per measure and period, then the equality tables; "[c]" marks a suppressed cell. */
+export function reportCsv(report: ServiceReport): string {
+  const view = presentReport(report);
+  const quote = (value: string) => (/[",\n]/.test(value) || /^[=+\-@]/.test(value) ? `"${value.replace(/^([=+\-@])/, "'$1").replace(/"/g, '""')}"` : value);
+  const lines = [['Measure', ...view.headings].map(quote).join(',')];
+  for (const row of view.rows) lines.push([row.label, ...row.cells, row.change].map(quote).join(','));
+  for (const table of view.equality ?? []) {
+    lines.push('');
+    lines.push([table.label, 'Referrals', 'Starts', 'Completions'].map(quote).join(','));
+    for (const row of table.rows) lines.push([row.category, ...row.cells].map(quote).join(','));
+    lines.push(['Total', ...table.totals].map(quote).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export function presentEntry(service: Service, entry: ActivityRow, agencies: { id: string; name: string }[]) {
+  if (service.definition.kind !== 'aggregate') throw new Error('Not an aggregate service');
+  const fields = service.definition.fields;
+  return {
+    id: entry.id,
+    href: `/services/${service.id}/activity/${entry.id}`,
+    date: service.definition.period === 'month' ? entry.occurred_on.slice(0, 7) : formatDate(entry.occurred_on),
+    summary: fields
+      .slice(0, 3)
+      .map((f) => answerText(f, entry.answers[f.id], agencies))
+      .filter(Boolean)
+      .join(' · '),
+    answers: fields.map((f) => ({ question: f.text, answer: answerText(f, entry.answers[f.id], agencies) })),
+    enteredBy: entry.entered_by_name ?? 'Harbour (imported)',
+    enteredAt: formatDateTime(entry.entered_at),
+    updatedBy: entry.updated_by_name,
+    updatedAt: formatDateTime(entry.updated_at),
+    corrected: entry.version > 1,
+    version: entry.version,
+  };
+}

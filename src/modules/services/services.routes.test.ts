@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createTestApp, errorSummary, WebClient, type TestApp } from '../../../test/support/app.js';
+import { configureServices, insertRecord } from './services.test-support.js';
+
+const PROVIDER = 'rep@demo.harbour.example'; // Housing Options: provides the ASK sanctuary scheme
+const OWNER = 'chair@demo.harbour.example'; // Police: owns the fixture cases
+const OTHER = 'practitioner@demo.harbour.example'; // Children's Social Care: neither
+const CCAV = 'coordinator@demo.harbour.example'; // Council: provides CC-AV
+const ANALYST = 'analyst@demo.harbour.example';
+
+const date = (name: string, iso: string) => {
+  const [y, m, d] = iso.split('-');
+  return { [`${name}-day`]: String(Number(d)), [`${name}-month`]: String(Number(m)), [`${name}-year`]: y! };
+};
+
+describe('services pages', () => {
+  let t: TestApp;
+  let services: Record<string, string>;
+  const clients: Record<string, WebClient> = {};
+  const db = () => t.database.db;
+  const row = (id: string) => db().selectFrom('service_records').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const stageUrl = (recordId: string, stage: string) => `/services/${services['ask-sanctuary']}/records/${recordId}/stages/${stage}`;
+
+  before(async () => {
+    t = await createTestApp();
+    services = await configureServices(db(), t.partnershipId);
+    for (const [i, email] of [PROVIDER, OWNER, OTHER, CCAV, ANALYST].entries()) {
+      clients[email] = new WebClient(t.app, `10.61.0.${i + 1}`);
+      await clients[email].signIn(email);
+    }
+  });
+  after(() => t.close());
+
+  it('refuses a stage dated before the one it follows, with a clear message, and saves nothing', async () => {
+    const { id } = await insertRecord(db(), t.partnershipId, services['ask-sanctuary']!, { referredOn: '2026-03-01', assessedOn: '2026-03-10' });
+    const before = await row(id);
+    const response = await clients[PROVIDER]!.submit(stageUrl(id, 'started'), stageUrl(id, 'started'), {
+      version: '1',
+      ...date('date', '2026-03-05'),
+      measures_fitted: '3',
+      sanctuary_room: 'fitted',
+    });
+    assert.equal(response.statusCode, 303);
+    assert.deepEqual(errorSummary((await clients[PROVIDER]!.get(stageUrl(id, 'started'))).body), [
+      'The date for ‘security measures fitted’ must be on or after the date for ‘security survey done’ (10 March 2026)',
+    ]);
+    assert.deepEqual(await row(id), before, 'nothing saved');
+
+    const saved = await clients[PROVIDER]!.submit(stageUrl(id, 'started'), stageUrl(id, 'started'), {
+      version: '1',
+      ...date('date', '2026-03-12'),
+      measures_fitted: '3',
+      sanctuary_room: 'fitted',
+    });
+    assert.equal(saved.headers.location, `/services/${services['ask-sanctuary']}/records/${id}`);
+    assert.equal((await row(id)).started_on, '2026-03-12');
+    // Completion before the start: the database refuses it too, whatever the service layer says.
+    await assert.rejects(
+      db().updateTable('service_records').set({ ended_on: '2026-03-11', end_reason: 'completed' }).where('id', '=', id).execute(),
+      /service_records_ended_order/,
+    );
+  });
+
+  it('keeps outcome scales within bounds and lists every problem at once', async () => {
+    const { id } = await insertRecord(db(), t.partnershipId, services['ask-sanctuary']!, {
+      referredOn: '2026-02-01',
+      assessedOn: '2026-02-03',
+      startedOn: '2026-02-10',
+    });
+    await clients[PROVIDER]!.submit(stageUrl(id, 'completed'), stageUrl(id, 'completed'), {
+      version: '1',
+      ...date('date', '2026-03-01'),
+      feels_safer: 'perhaps',
+      repeat_incident: 'no',
+      skills_knowledge: 'yes',
+      safety_after: '11',
+    });
+    assert.deepEqual(errorSummary((await clients[PROVIDER]!.get(stageUrl(id, 'completed'))).body), [
+      'Select an answer for ‘Does the person feel safer since the measures were fitted?’',
+      '‘How safe does the person feel at home now?’ must be a whole number from 0 to 10',
+    ]);
+    assert.equal((await row(id)).end_reason, null);
+  });
+
+  it('refuses an edit made against an older version of the record', async () => {
+    const { id } = await insertRecord(db(), t.partnershipId, services['ask-sanctuary']!, { referredOn: '2026-01-05' });
+    const form = (await clients[PROVIDER]!.get(stageUrl(id, 'assessed'))).body;
+    await db().updateTable('service_records').set({ version: 2 }).where('id', '=', id).execute();
+    const response = await clients[PROVIDER]!.post(stageUrl(id, 'assessed'), { version: '1', ...date('date', '2026-01-09'), safety_before: '4' }, form);
+    assert.equal(response.statusCode, 303);
+    assert.match(errorSummary((await clients[PROVIDER]!.get(stageUrl(id, 'assessed'))).body)[0]!, /Someone else changed this record/);
+    assert.equal((await row(id)).assessed_on, null);
+  });
+
+  it('shows a record to its provider and its case’s agency, as not found to another agency and to anyone who must not see it', async () => {
+    const { id, personId } = await insertRecord(db(), t.partnershipId, services['ask-sanctuary']!, { referredOn: '2026-01-20' });
+    const url = `/services/${services['ask-sanctuary']}/records/${id}`;
+    assert.equal((await clients[PROVIDER]!.get(url)).statusCode, 200);
+    assert.equal((await clients[OWNER]!.get(url)).statusCode, 200);
+    assert.equal((await clients[OTHER]!.get(url)).statusCode, 404);
+    assert.equal((await clients[OWNER]!.get(stageUrl(id, 'assessed'))).statusCode, 404, 'only the provider records stages');
+    const housing = await db().selectFrom('agencies').select('id').where('code', '=', 'HOUSING').executeTakeFirstOrThrow();
+    await db()
+      .insertInto('restrictions')
+      .values({
+        partnership_id: t.partnershipId,
+        subject_type: 'person',
+        subject_id: personId,
+        blocked_user_id: null,
+        blocked_agency_id: housing.id,
+        reason: 'Neighbour of the victim',
+        created_by: null,
+      })
+      .execute();
+    assert.equal((await clients[PROVIDER]!.get(url)).statusCode, 404, '"must not see" wins over being the provider');
+    assert.doesNotMatch((await clients[PROVIDER]!.get(`/services/${services['ask-sanctuary']}`)).body, new RegExp(url));
+  });
+
+  it('records a CC-AV session through its errors, and keeps the entry as it was when it is corrected', async () => {
+    const newUrl = `/services/${services['cc-av']}/activity/new`;
+    const postUrl = `/services/${services['cc-av']}/activity`;
+    assert.equal((await clients[OTHER]!.get(newUrl)).statusCode, 404, 'only the provider enters activity');
+    await clients[CCAV]!.submit(newUrl, postUrl, {
+      ...date('occurredOn', '2026-02-10'),
+      school: '',
+      sessions: '2',
+      pupils: 'lots',
+      attitude_pre: '5.2',
+      attitude_post: '12',
+    });
+    assert.deepEqual(errorSummary((await clients[CCAV]!.get(newUrl)).body), [
+      'Enter school',
+      'Pupils reached must be a whole number from 0 to 2000',
+      'Mean attitude score after must be a number from 0 to 10, with at most one decimal place, like 6.5',
+    ]);
+    const created = await clients[CCAV]!.submit(newUrl, postUrl, {
+      ...date('occurredOn', '2026-02-10'),
+      school: 'Northfield Academy',
+      sessions: '2',
+      pupils: '56',
+      attitude_pre: '5.2',
+      attitude_post: '7.1',
+    });
+    const entryUrl = created.headers.location as string;
+    const corrected = await clients[CCAV]!.submit(entryUrl, entryUrl, {
+      version: '1',
+      ...date('occurredOn', '2026-02-10'),
+      school: 'Northfield Academy',
+      sessions: '2',
+      pupils: '58',
+      attitude_pre: '5.2',
+      attitude_post: '7.1',
+    });
+    assert.equal(corrected.headers.location, entryUrl);
+    const page = (await clients[ANALYST]!.get(entryUrl)).body;
+    assert.match(page, /Pupils reached<\/dt><dd class="govuk-summary-list__value">58/);
+    const history = /<div id="history">[\s\S]*?<\/div>\s*<\/dl>\s*<\/div>/.exec(page)?.[0] ?? '';
+    assert.match(history, /Pupils reached<\/dt><dd class="govuk-summary-list__value">56/);
+    assert.match(page, /Entered by Tasha Greenwood/);
+  });
+
+  it('shows the report by quarter with a CSV of the same figures to an analyst', async () => {
+    const report = await clients[ANALYST]!.get(`/services/${services['cc-av']}/report?year=2025-26`);
+    assert.equal(report.statusCode, 200);
+    assert.match(report.body, /id="row-pupils"[\s\S]*?58/);
+    const csv = await clients[ANALYST]!.get(`/services/${services['cc-av']}/report.csv?year=2025-26`);
+    assert.match(csv.headers['content-type'] as string, /text\/csv/);
+    assert.match(csv.body, /^Measure,Q1 \(April to June\)/);
+    assert.match(csv.body, /Pupils reached,0,0,0,58,58,0,Not applicable/);
+    const bad = await clients[ANALYST]!.get(`/services/${services['cc-av']}/report?year=1999-00`);
+    assert.equal(bad.statusCode, 400);
+    assert.deepEqual(errorSummary(bad.body), ['Select a financial year from the list']);
+  });
+});
