@@ -3,7 +3,9 @@ import { errors } from '../../platform/errors.js';
 import { londonToday } from '../../platform/format.js';
 import type { Actor } from '../../platform/request-context.js';
 import { actingTransaction } from '../../platform/transactions.js';
-import { readAnswers, type AggregateDefinition } from './services.definition.js';
+import { zodFieldErrors } from '../../platform/routes.js';
+import { answersSchema } from './services.answers.js';
+import type { AggregateDefinition } from './services.definition.js';
 import { servicesErrors } from './services.errors.js';
 import { isProvider, reportReader } from './services.policy.js';
 import * as repo from './services.repository.js';
@@ -37,14 +39,15 @@ export type ActivityInput = { occurredOn: string; fields: Record<string, unknown
 
 async function checked(db: Db, actor: Actor, serviceId: string, input: ActivityInput) {
   const { service, agencies } = await activityForm(db, actor, serviceId);
-  const { answers, problems } = readAnswers(service.definition.fields, input.fields, agencies);
+  const parsed = answersSchema(service.definition.fields, agencies).safeParse(input.fields);
+  const problems = parsed.success ? [] : zodFieldErrors(parsed.error);
   if (input.occurredOn > londonToday())
     problems.unshift({
       field: 'occurredOn',
       message: service.definition.period === 'month' ? 'The month must be this month or earlier' : 'The date must be today or in the past',
     });
   if (problems.length) throw servicesErrors.answers(problems);
-  return { service, answers };
+  return { service, answers: parsed.data! };
 }
 
 export async function recordActivity(db: Db, actor: Actor, serviceId: string, input: ActivityInput): Promise<string> {

@@ -1,10 +1,12 @@
 import type { Db } from '../../db/database.js';
 import { errors } from '../../platform/errors.js';
+import { zodFieldErrors } from '../../platform/routes.js';
 import { formatDate, londonToday } from '../../platform/format.js';
 import type { Actor } from '../../platform/request-context.js';
 import { actingTransaction } from '../../platform/transactions.js';
 import { listCasePeople } from '../people/case.repository.js';
-import { readAnswers, stagesOf, type PersonDefinition, type Stage } from './services.definition.js';
+import { answersSchema, stageDatesSchema, type StageDates } from './services.answers.js';
+import { stagesOf, type PersonDefinition, type Stage } from './services.definition.js';
 import { servicesErrors } from './services.errors.js';
 import { isProvider, staffViewer } from './services.policy.js';
 import * as repo from './services.repository.js';
@@ -88,27 +90,6 @@ export async function viewRecord(db: Db, actor: Actor, serviceId: string, record
 
 export type StageInput = { stage: Stage; date: string; leftReason: LeftReason | null; version: number; fields: Record<string, unknown> };
 
-/** The stage dates after a change, checked in pathway order; the first rule broken, in words, on the date field. */
-export function checkStageOrder(definition: PersonDefinition, dates: Record<Stage, string | null>, changed: Stage): void {
-  const label = (stage: Stage) => definition.stages[stage]!.label.toLowerCase();
-  const order: Stage[] = ['referred', 'assessed', 'started'];
-  const end: Stage | null = dates.completed ? 'completed' : dates.left_early ? 'left_early' : null;
-  const sequence = [...order.filter((s) => dates[s]), ...(end ? [end] : [])];
-  if (dates.completed && !dates.started)
-    throw servicesErrors.stageMissing('date', `Record the date for ‘${label('started')}’ before recording that the person ${label('completed')}`);
-  for (let i = 1; i < sequence.length; i++) {
-    const before = sequence[i - 1]!;
-    const after = sequence[i]!;
-    if (dates[after]! < dates[before]!) {
-      const message =
-        changed === before
-          ? `The date for ‘${label(before)}’ must be on or before the date for ‘${label(after)}’ (${formatDate(dates[after])})`
-          : `The date for ‘${label(after)}’ must be on or after the date for ‘${label(before)}’ (${formatDate(dates[before])})`;
-      throw servicesErrors.stageOrder('date', message);
-    }
-  }
-}
-
 /**
  * Records (or corrects) one stage of a record: its date and its outcome answers. Only the provider agency; once the
  * person has left the service only how they left can be corrected.
@@ -121,7 +102,8 @@ export async function recordStage(db: Db, actor: Actor, serviceId: string, recor
   if (!stageDefinition) throw errors.notFound('Stage');
   const record = await repo.findVisibleRecord(db, viewer, service.id, recordId);
   if (!record || !isProvider(viewer, service)) throw errors.notFound('Record');
-  const { answers, problems } = readAnswers(stageDefinition.questions, input.fields);
+  const parsed = answersSchema(stageDefinition.questions).safeParse(input.fields);
+  const problems = parsed.success ? [] : zodFieldErrors(parsed.error);
   if (input.date > londonToday()) problems.unshift({ field: 'date', message: 'The date must be today or in the past' });
   if (input.stage === 'left_early' && !input.leftReason) problems.push({ field: 'leftReason', message: 'Select why the person left the service' });
   if (problems.length) throw servicesErrors.answers(problems);
@@ -130,7 +112,7 @@ export async function recordStage(db: Db, actor: Actor, serviceId: string, recor
   const endStage: Stage | null = record.end_reason;
   if (ended && input.stage !== endStage) throw servicesErrors.recordEnded();
 
-  const dates: Record<Stage, string | null> = {
+  const dates: StageDates = {
     referred: record.referred_on,
     assessed: record.assessed_on,
     started: record.started_on,
@@ -138,9 +120,10 @@ export async function recordStage(db: Db, actor: Actor, serviceId: string, recor
     left_early: record.end_reason === 'left_early' ? record.ended_on : null,
   };
   dates[input.stage] = input.date;
-  checkStageOrder(definition, dates, input.stage);
+  const ordered = stageDatesSchema(definition, input.stage).safeParse(dates);
+  if (!ordered.success) throw servicesErrors.stageOrder('date', ordered.error.issues[0]!.message);
 
-  const stageAnswers: StageAnswers = { ...record.answers, [input.stage]: answers as Record<string, string | number> };
+  const stageAnswers: StageAnswers = { ...record.answers, [input.stage]: parsed.data as Record<string, string | number> };
   const isEnd = input.stage === 'completed' || input.stage === 'left_early';
   await actingTransaction(db, actor, async (trx) => {
     const saved = await repo.updateRecordStages(trx, viewer.partnershipId, record.id, input.version, {

@@ -7,7 +7,6 @@ function refused(code: string, field: string, message: string, status = 422): Ha
 
 export const servicesErrors = {
   stageOrder: (field: string, message: string) => refused('stage_order', field, message),
-  stageMissing: (field: string, message: string) => refused('stage_missing', field, message),
   recordEnded: () => refused('record_ended', 'form', 'This person has left the service: only the answers and date of how they left can be corrected', 409),
   notEligible: (roles: string) => refused('not_eligible', 'personId', `Select a person this service works with (${roles})`),
   alreadyInService: () => refused('already_in_service', 'personId', 'This person is already in this service: record their progress on their record', 409),

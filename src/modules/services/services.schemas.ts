@@ -6,7 +6,7 @@ import { LEFT_REASONS, type LeftReason } from './services.table.js';
 /**
  * One schema per form (the people module's `formSchema`: every problem at once, in GOV.UK wording). A stage's or an
  * entry's own questions come from the service's definition, so their fields ride along as typed and are checked by
- * readAnswers in the service, which answers with every problem at once too.
+ * answersSchema (services.answers.ts) in the service, which answers with every problem at once too.
  */
 
 type Raw = Record<string, unknown>;
