@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import { translate } from '../../platform/i18n.js';
 import type { Actor } from '../../platform/request-context.js';
 import { reportReader } from './services.policy.js';
 import { byCharacteristic, type EqualityTable } from './services.equality.js';
@@ -40,15 +41,20 @@ export async function serviceReport(db: Db, actor: Actor, serviceId: string, yea
   let equality: EqualityTable[] | null = null;
   const definition = service.definition;
   if (definition.kind === 'person') {
-    const label = (stage: 'referred' | 'started' | 'completed', fallback: string) => `${fallback} (${definition.stages[stage].label.toLowerCase()})`;
-    rows.push(countRow('referrals', label('referred', 'Referrals'), await measures.referrals(db, partnershipId, service.id, periods)));
-    rows.push(countRow('starts', label('started', 'Starts'), await measures.starts(db, partnershipId, service.id, periods)));
-    rows.push(countRow('completions', label('completed', 'Completions'), await measures.completions(db, partnershipId, service.id, periods)));
-    rows.push(countRow('left_early', 'Left early after starting', await measures.leftEarlyAfterStart(db, partnershipId, service.id, periods)));
-    rows.push(rateRow('completion_rate', 'Completion rate', await measures.completionRate(db, partnershipId, service.id, periods)));
+    const label = (id: string, stage?: 'referred' | 'started' | 'completed') =>
+      translate('en', `services.report.row.${id}`, stage ? { stage: definition.stages[stage].label.toLowerCase() } : {});
+    rows.push(countRow('referrals', label('referrals', 'referred'), await measures.referrals(db, partnershipId, service.id, periods)));
+    rows.push(countRow('starts', label('starts', 'started'), await measures.starts(db, partnershipId, service.id, periods)));
+    rows.push(countRow('completions', label('completions', 'completed'), await measures.completions(db, partnershipId, service.id, periods)));
+    rows.push(countRow('left_early', label('left_early'), await measures.leftEarlyAfterStart(db, partnershipId, service.id, periods)));
+    rows.push(rateRow('completion_rate', label('completion_rate'), await measures.completionRate(db, partnershipId, service.id, periods)));
     for (const o of definition.outcomes) {
       const values = await measures.outcome(db, partnershipId, service.id, periods, o);
-      rows.push(o.kind === 'sum' ? countRow(o.id, o.label, values as number[]) : rateRow(o.id, `% ${o.label.toLowerCase()}`, values as Rate[]));
+      rows.push(
+        o.kind === 'sum'
+          ? countRow(o.id, o.label, values as number[])
+          : rateRow(o.id, translate('en', 'services.report.row.outcome', { outcome: o.label.toLowerCase() }), values as Rate[]),
+      );
     }
     equality = await byCharacteristic(db, partnershipId, service.id, year.year);
   } else {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { translate } from '../../platform/i18n.js';
 import { codeLabel, ETHNICITY } from '../people/person.codes.js';
 import type { Period } from './services.measures.js';
 import { acrossPartnership } from './services.service.js';
@@ -11,14 +12,7 @@ import { acrossPartnership } from './services.service.js';
 
 export const CHARACTERISTICS = ['gender', 'age', 'ethnicity', 'disability', 'religion', 'sexualOrientation'] as const;
 export type Characteristic = (typeof CHARACTERISTICS)[number];
-export const CHARACTERISTIC_LABELS: Record<Characteristic, string> = {
-  gender: 'Gender',
-  age: 'Age at referral',
-  ethnicity: 'Ethnic group',
-  disability: 'Disability',
-  religion: 'Religion or belief',
-  sexualOrientation: 'Sexual orientation',
-};
+export const characteristicLabel = (characteristic: Characteristic) => translate('en', `services.equality.${characteristic}`);
 
 /** A suppressed cell shows as null ("[c]" in the CSV, "fewer than 5 or could reveal one" on the page). */
 export type Cell = number | null;
@@ -40,16 +34,18 @@ export function suppressCounts(counts: number[]): Cell[] {
 }
 
 const ETHNIC_GROUP = new Map(ETHNICITY.groups.flatMap((g) => g.categories.map((c) => [c.code, g.label] as const)));
-const AGE_BANDS = ['Under 18', '18 to 24', '25 to 34', '35 to 44', '45 to 54', '55 to 64', '65 and over'];
-const NOT_KNOWN = 'Not known';
+const AGE_LIMITS = [18, 25, 35, 45, 55, 65];
+const AGE_BANDS = AGE_LIMITS.map((limit, i) =>
+  i === 0 ? translate('en', 'services.equality.under', { age: limit }) : translate('en', 'services.equality.band', { from: AGE_LIMITS[i - 1]!, to: limit - 1 }),
+).concat(translate('en', 'services.equality.over', { age: AGE_LIMITS[AGE_LIMITS.length - 1]! }));
+const NOT_KNOWN = translate('en', 'services.equality.notKnown');
 
 function ageBand(dob: string | null, on: string): string {
   if (!dob) return NOT_KNOWN;
   const [y, m, d] = dob.split('-').map(Number) as [number, number, number];
   const [oy, om, od] = on.split('-').map(Number) as [number, number, number];
   const age = oy - y - (om < m || (om === m && od < d) ? 1 : 0);
-  const limits = [18, 25, 35, 45, 55, 65];
-  const index = limits.findIndex((limit) => age < limit);
+  const index = AGE_LIMITS.findIndex((limit) => age < limit);
   return AGE_BANDS[index === -1 ? AGE_BANDS.length - 1 : index]!;
 }
 
@@ -114,7 +110,7 @@ export async function byCharacteristic(db: DbOrTx, partnershipId: string, servic
     const sum = (measure: 'referrals' | 'starts' | 'completions') => categories.reduce((n, c) => n + tally.get(c)![measure], 0);
     return {
       characteristic,
-      label: CHARACTERISTIC_LABELS[characteristic],
+      label: characteristicLabel(characteristic),
       rows: categories.map((c, i) => ({ category: c, referrals: referrals[i]!, starts: starts[i]!, completions: completions[i]! })),
       totals: { referrals: sum('referrals'), starts: sum('starts'), completions: sum('completions') },
     };

@@ -1,3 +1,4 @@
+import { translate } from '../../platform/i18n.js';
 import type { Period } from './services.measures.js';
 
 /**
@@ -5,9 +6,6 @@ import type { Period } from './services.measures.js';
  * (January–March).
  */
 export type FinancialYear = { id: string; start: number; quarters: Period[]; year: Period };
-
-const MONTHS = ['April', 'July', 'October', 'January'];
-const END = ['June', 'September', 'December', 'March'];
 
 export function financialYear(start: number): FinancialYear {
   const id = `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
@@ -17,8 +15,8 @@ export function financialYear(start: number): FinancialYear {
     [`${start}-10-01`, `${start}-12-31`],
     [`${start + 1}-01-01`, `${start + 1}-03-31`],
   ];
-  const quarters = bounds.map(([from, to], i) => ({ id: `${id}-Q${i + 1}`, label: `Q${i + 1} (${MONTHS[i]} to ${END[i]})`, from, to }));
-  return { id, start, quarters, year: { id, label: `Financial year ${id}`, from: `${start}-04-01`, to: `${start + 1}-03-31` } };
+  const quarters = bounds.map(([from, to], i) => ({ id: `${id}-Q${i + 1}`, label: translate('en', `services.period.q${i + 1}`), from, to }));
+  return { id, start, quarters, year: { id, label: translate('en', 'services.period.year', { year: id }), from: `${start}-04-01`, to: `${start + 1}-03-31` } };
 }
 
 /** The financial year an ISO date falls in. */

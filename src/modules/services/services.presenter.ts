@@ -1,20 +1,17 @@
 import { formatDate, formatDateTime } from '../../platform/format.js';
+import { translate } from '../../platform/i18n.js';
 import type { ServiceReport } from './report.service.js';
 import { stagesOf, type Question, type ServiceDefinition, type Stage } from './services.definition.js';
 import type { Cell } from './services.equality.js';
 import type { ActivityRow, RecordRow } from './services.repository.js';
+import { LEFT_REASONS } from './services.table.js';
 import type { Service } from './services.service.js';
 
 /** Domain → view models for the services pages; numbers formatted here, templates only place them. */
 
-export const LEFT_REASON_LABELS: Record<string, string> = {
-  declined: 'Declined the service',
-  not_suitable: 'Assessed as not suitable',
-  disengaged: 'Stopped taking part',
-  moved_area: 'Moved out of the area',
-  breach: 'Breached the requirement (returned to court)',
-  other: 'Another reason',
-};
+const t = (key: string, params?: Record<string, string | number>) => translate('en', key, params);
+
+export const LEFT_REASON_LABELS: Record<string, string> = Object.fromEntries(LEFT_REASONS.map((reason) => [reason, t(`services.left.${reason}`)]));
 
 export function pathway(definition: ServiceDefinition) {
   if (definition.kind !== 'person') return [];
@@ -47,12 +44,12 @@ export function recordStatus(service: Service, record: RecordRow): string {
 
 export function answerText(q: Question, value: unknown, agencies: { id: string; name: string }[] = []): string {
   if (value === undefined || value === null || value === '') return '';
-  if (q.kind === 'yes_no') return value === 'yes' ? 'Yes' : value === 'no' ? 'No' : 'Not known';
+  if (q.kind === 'yes_no') return t(`services.answer.${value === 'yes' || value === 'no' ? value : 'not_known'}`);
   if (q.kind === 'choice') return q.options.find((o) => o.code === value)?.label ?? String(value);
-  if (q.kind === 'scale') return `${String(value)} out of ${q.max}`;
+  if (q.kind === 'scale') return t('services.answer.outOf', { value: String(value), max: q.max });
   if (q.kind === 'agency_counts')
     return Object.entries(value as Record<string, number>)
-      .map(([id, n]) => `${agencies.find((a) => a.id === id)?.name ?? 'Former agency'}: ${n}`)
+      .map(([id, n]) => `${agencies.find((a) => a.id === id)?.name ?? t('services.answer.formerAgency')}: ${n}`)
       .join('; ');
   return String(value);
 }
@@ -86,16 +83,17 @@ export function presentRecord(service: Service, record: RecordRow) {
 }
 
 const number = (n: number | null) => (n === null ? '' : n.toLocaleString('en-GB'));
-const signed = (n: number | null, unit: string) => (n === null ? 'Not applicable' : `${n > 0 ? '+' : ''}${n}${unit}`);
+const signed = (n: number | null, key: string) =>
+  n === null ? t('services.report.notApplicable') : key ? t(key, { change: `${n > 0 ? '+' : ''}${n}` }) : `${n > 0 ? '+' : ''}${n}`;
 
 export function presentReport(report: ServiceReport) {
   const cell = (row: ServiceReport['rows'][number], i: number | 'previous') => {
     const value = i === 'previous' ? row.previous : row.values[i];
     if (row.kind === 'rate') {
       const rate = value as { numerator: number; denominator: number; percent: number | null };
-      return rate.percent === null ? 'No data' : `${rate.percent}% (${rate.numerator} of ${rate.denominator})`;
+      return rate.percent === null ? t('services.report.noData') : t('services.report.rate', { ...rate, percent: rate.percent });
     }
-    return value === null ? 'No data' : number(value as number);
+    return value === null ? t('services.report.noData') : number(value as number);
   };
   return {
     title: report.service.definition.title,
@@ -109,7 +107,7 @@ export function presentReport(report: ServiceReport) {
       id: row.id,
       label: row.label,
       cells: [0, 1, 2, 3, 4].map((i) => cell(row, i)).concat(cell(row, 'previous')),
-      change: signed(row.change, row.kind === 'count' ? '%' : row.kind === 'rate' ? ' percentage points' : ''),
+      change: signed(row.change, row.kind === 'count' ? 'services.report.percent' : row.kind === 'rate' ? 'services.report.points' : ''),
     })),
     equality: report.equality?.map((table) => ({
       id: table.characteristic,
@@ -126,13 +124,13 @@ export const suppressedText = (cell: Cell) => (cell === null ? '[c]' : number(ce
 export function reportCsv(report: ServiceReport): string {
   const view = presentReport(report);
   const quote = (value: string) => (/[",\n]/.test(value) || /^[=+\-@]/.test(value) ? `"${value.replace(/^([=+\-@])/, "'$1").replace(/"/g, '""')}"` : value);
-  const lines = [['Measure', ...view.headings].map(quote).join(',')];
+  const lines = [[t('services.report.measure'), ...view.headings].map(quote).join(',')];
   for (const row of view.rows) lines.push([row.label, ...row.cells, row.change].map(quote).join(','));
   for (const table of view.equality ?? []) {
     lines.push('');
-    lines.push([table.label, 'Referrals', 'Starts', 'Completions'].map(quote).join(','));
+    lines.push([table.label, t('services.report.referrals'), t('services.report.starts'), t('services.report.completions')].map(quote).join(','));
     for (const row of table.rows) lines.push([row.category, ...row.cells].map(quote).join(','));
-    lines.push(['Total', ...table.totals].map(quote).join(','));
+    lines.push([t('services.report.total'), ...table.totals].map(quote).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -150,7 +148,7 @@ export function presentEntry(service: Service, entry: ActivityRow, agencies: { i
       .filter(Boolean)
       .join(' · '),
     answers: fields.map((f) => ({ question: f.text, answer: answerText(f, entry.answers[f.id], agencies) })),
-    enteredBy: entry.entered_by_name ?? 'Harbour (imported)',
+    enteredBy: entry.entered_by_name ?? t('services.entry.imported'),
     enteredAt: formatDateTime(entry.entered_at),
     updatedBy: entry.updated_by_name,
     updatedAt: formatDateTime(entry.updated_at),

@@ -258,7 +258,7 @@ export function registerServicesModule(app: FastifyInstance): void {
         entry: presentEntry(service, entry, agencies),
         history: history.map((h) => ({
           changedAt: formatDate(h.changed_at),
-          changedBy: h.changed_by_name ?? 'Harbour',
+          changedBy: h.changed_by_name ?? translate('en', 'services.entry.changedByHarbour'),
           answers: fields.map((f) => ({ question: f.text, answer: answerText(f, (h.old_row.answers as Record<string, unknown>)[f.id], agencies) })),
           date: String(h.old_row.occurred_on),
         })),
