@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import { errors } from '../../platform/errors.js';
 import { formatDate, londonToday } from '../../platform/format.js';
 import { translate } from '../../platform/i18n.js';
@@ -10,12 +11,18 @@ import { recordableStages, recordStage, referPerson, referralCandidates, viewRec
 import { serviceReport } from './report.service.js';
 import { answerText, LEFT_REASON_LABELS, pathway, presentEntry, presentRecord, presentReport, reportCsv } from './services.presenter.js';
 import * as schemas from './services.schemas.js';
-import { listServices, serviceOverview } from './services.service.js';
+import { listServices, loadService, serviceOverview } from './services.service.js';
+import { answersSchema } from './services.answers.js';
 import { financialYear, financialYearOf, parseFinancialYear } from './services.periods.js';
 
 /** The partnership's services (issue 6): list, a service's page, referrals and stages, aggregate entries, reports. */
 
 const notice = (request: FastifyRequest, key: string) => request.server.sessions.setFlash(request.session!.idHash, { notice: translate('en', key) });
+/** A form's own fields refused together with the definition's questions, so the summary lists every problem at once. */
+const allProblems = (formError: z.ZodError, answers: { success: boolean; error?: z.ZodError }) => [
+  ...zodFieldErrors(formError),
+  ...(answers.error ? zodFieldErrors(answers.error) : []),
+];
 const servicePath = (request: FastifyRequest) => `/services/${(request.params as { id: string }).id}`;
 
 export function registerServicesModule(app: FastifyInstance): void {
@@ -184,9 +191,15 @@ export function registerServicesModule(app: FastifyInstance): void {
     access: 'personal-data:read',
     audit: 'services.stage.record',
     params: schemas.stageParams,
-    body: schemas.stageForm,
+    body: schemas.anyForm,
     handler: async ({ request, reply, params, body }) => {
-      await recordStage(db, actorFor(request), params.id, params.recordId, { stage: params.stage, ...body });
+      const parsed = schemas.stageForm.safeParse(body);
+      if (!parsed.success) {
+        const service = await loadService(db, request.principal!.partnershipId, params.id);
+        const questions = service.definition.kind === 'person' ? (service.definition.stages[params.stage]?.questions ?? []) : [];
+        throw errors.validation(allProblems(parsed.error, answersSchema(questions).safeParse(body)));
+      }
+      await recordStage(db, actorFor(request), params.id, params.recordId, { stage: params.stage, ...parsed.data });
       await notice(request, 'services.stage.saved');
       return reply.redirect(`/services/${params.id}/records/${params.recordId}`, 303);
     },
@@ -221,9 +234,9 @@ export function registerServicesModule(app: FastifyInstance): void {
     body: schemas.anyForm,
     invalidRedirect: (request) => `${servicePath(request)}/activity/new`,
     handler: async ({ request, reply, params, body }) => {
-      const { service } = await activityFormFor(db, actorFor(request), params.id);
+      const { service, agencies } = await activityFormFor(db, actorFor(request), params.id);
       const parsed = schemas.activityForm(service.definition.period).safeParse(body);
-      if (!parsed.success) throw errors.validation(zodFieldErrors(parsed.error));
+      if (!parsed.success) throw errors.validation(allProblems(parsed.error, answersSchema(service.definition.fields, agencies).safeParse(body)));
       const id = await recordActivity(db, actorFor(request), params.id, parsed.data);
       await notice(request, 'services.activity.saved');
       return reply.redirect(`/services/${params.id}/activity/${id}`, 303);
@@ -279,9 +292,9 @@ export function registerServicesModule(app: FastifyInstance): void {
     params: schemas.entryParams,
     body: schemas.anyForm,
     handler: async ({ request, reply, params, body }) => {
-      const { service } = await activityFormFor(db, actorFor(request), params.id);
+      const { service, agencies } = await activityFormFor(db, actorFor(request), params.id);
       const parsed = schemas.activityForm(service.definition.period).safeParse(body);
-      if (!parsed.success) throw errors.validation(zodFieldErrors(parsed.error));
+      if (!parsed.success) throw errors.validation(allProblems(parsed.error, answersSchema(service.definition.fields, agencies).safeParse(body)));
       await correctActivity(db, actorFor(request), params.id, params.entryId, parsed.data);
       await notice(request, 'services.activity.corrected');
       return reply.redirect(`/services/${params.id}/activity/${params.entryId}`, 303);
