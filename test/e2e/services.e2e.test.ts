@@ -6,7 +6,7 @@ import { financialYearOf } from '../../src/modules/services/services.periods.js'
 import { configureServices, insertRecord } from '../../src/modules/services/services.test-support.js';
 import HomePage from './pages/homePage.js';
 import { COORDINATOR, signInAs, type StaffMember } from './pages/people/staff.js';
-import { ActivityEntryPage, ActivityFormPage, ServicePage, ServiceReportPage, ServicesListPage } from './pages/servicesPages.js';
+import { ActivityEntryPage, ActivityFormPage, RecordPage, ServicePage, ServiceReportPage, ServicesListPage, StagePage } from './pages/servicesPages.js';
 import { checkAccessibility, checkAccessibilityWithoutJavaScript } from './support/axe.js';
 import { launchBrowser, startApp, type RunningApp } from './support/browser.js';
 import { checkErrorSummary } from './support/errorSummary.js';
@@ -127,5 +127,26 @@ describe('Housing, the ASK provider, sees the people it works with and the repor
     assert.equal((await report.row('referrals'))[4], '1');
     assert.equal(await page.locator('#equality-gender tbody tr').first().locator('td').first().innerText(), '[c]', 'one referral is suppressed');
     await checkAccessibility(page, 'ASK report');
+  });
+
+  it('records the security survey through the error summary, and the record and stage pages pass axe', async () => {
+    await page.goto(`${running.baseUrl}/services`);
+    await (await ServicesListPage.verifyOnPage(page)).open(ASK);
+    const [name] = await (await ServicePage.verifyOnPage(page, ASK)).peopleNames();
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: name! }).click()]);
+    const record = await RecordPage.verifyOnPage(page, name!);
+    await checkAccessibility(page, 'ASK record');
+    await record.recordStage('Security survey done');
+    const stage = await StagePage.verifyOnPage(page, 'Security survey done');
+    await stage.fill(today, { 'How safe does the person feel at home?': '11' });
+    await stage.save();
+    assert.deepEqual(await checkErrorSummary(page), ['‘How safe does the person feel at home?’ must be a whole number from 0 to 10']);
+    await checkAccessibility(page, 'ASK stage with an error');
+    const again = await StagePage.verifyOnPage(page, 'Security survey done');
+    await again.fill(today, { 'How safe does the person feel at home?': '3' });
+    await again.save();
+    const saved = await RecordPage.verifyOnPage(page, name!);
+    assert.equal(await saved.notice(), 'Stage recorded');
+    assert.equal(await saved.status(), 'Security survey done');
   });
 });

@@ -160,6 +160,36 @@ describe('services pages', () => {
     assert.match(page, /Entered by Tasha Greenwood/);
   });
 
+  it('refers a victim from a case the referrer can see, and not twice while the first referral is open', async () => {
+    const { caseId, personId } = await insertRecord(db(), t.partnershipId, services['idap']!, { referredOn: '2026-01-02' });
+    await db().deleteFrom('service_records').where('person_id', '=', personId).execute();
+    const reference = (await db().selectFrom('cases').select('reference').where('id', '=', caseId).executeTakeFirstOrThrow()).reference;
+    const referUrl = `/services/${services['ask-sanctuary']}/refer`;
+    const notFound = await clients[OTHER]!.get(`${referUrl}?case=${reference}`);
+    assert.deepEqual(errorSummary(notFound.body), ['No case you can see has that reference: check it and try again']);
+    const idap = await clients[OWNER]!.get(`/services/${services['idap']}/refer?case=${reference}`);
+    assert.deepEqual(errorSummary(idap.body), ['No one in that case is someone this service works with'], 'IDAP works with perpetrators');
+
+    const form = await clients[OWNER]!.get(`${referUrl}?case=${reference}`);
+    assert.match(form.body, new RegExp(`name="personId"[^>]*value="${personId}"`));
+    const refused = await clients[OWNER]!.post(referUrl, { caseId, caseReference: reference, personId, ...date('referredOn', '2099-01-01') }, form.body);
+    assert.equal(refused.headers.location, `${referUrl}?case=${reference}`);
+    assert.deepEqual(errorSummary((await clients[OWNER]!.get(`${referUrl}?case=${reference}`)).body), ['The referral date must be today or in the past']);
+
+    const referred = await clients[OWNER]!.post(referUrl, { caseId, caseReference: reference, personId, ...date('referredOn', '2026-03-02') }, form.body);
+    const recordId = /records\/([0-9a-f-]+)$/.exec(referred.headers.location as string)![1]!;
+    const record = await row(recordId);
+    assert.match(record.person_name, /^Fixture\d+ Person$/, 'the name as the referrer saw it');
+    assert.equal(record.referred_on, '2026-03-02');
+    assert.equal((await clients[PROVIDER]!.get(referred.headers.location as string)).statusCode, 200, 'the provider sees whom it was referred');
+    await clients[OWNER]!.post(referUrl, { caseId, caseReference: reference, personId, ...date('referredOn', '2026-03-03') }, form.body);
+    assert.deepEqual(errorSummary((await clients[OWNER]!.get(`${referUrl}?case=${reference}`)).body), [
+      'This person is already in this service: record their progress on their record',
+    ]);
+    const audit = await db().selectFrom('audit_events').select('action').where('subject_id', '=', recordId).execute();
+    assert.deepEqual(audit.map((a) => a.action).sort(), ['services.record.view', 'services.referral.create']);
+  });
+
   it('shows the report by quarter with a CSV of the same figures to an analyst', async () => {
     const report = await clients[ANALYST]!.get(`/services/${services['cc-av']}/report?year=2025-26`);
     assert.equal(report.statusCode, 200);

@@ -88,3 +88,37 @@ export class ServiceReportPage extends HarbourPage {
     return (await this.page.getByRole('link', { name: 'Download as CSV' }).getAttribute('href')) ?? '';
   }
 }
+
+/** A person's record in a service: their stages and the links to record the next. */
+export class RecordPage extends HarbourPage {
+  static verifyOnPage(page: Page, name: string): Promise<RecordPage> {
+    return HarbourPage.verifyHeading(new RecordPage(page), name);
+  }
+
+  async status(): Promise<string> {
+    return (await this.page.locator('.govuk-summary-list__row', { hasText: 'Stage' }).first().locator('dd').innerText()).trim();
+  }
+
+  async recordStage(label: string): Promise<void> {
+    await Promise.all([this.page.waitForNavigation(), this.page.locator('#actions').getByRole('link', { name: label, exact: true }).click()]);
+  }
+}
+
+/** One stage's date and outcome questions. */
+export class StagePage extends HarbourPage {
+  static verifyOnPage(page: Page, label: string): Promise<StagePage> {
+    return HarbourPage.verifyHeading(new StagePage(page), label);
+  }
+
+  async fill(date: string, fields: Record<string, string>): Promise<void> {
+    const [y, m, d] = date.split('-');
+    await this.page.getByLabel('Day').fill(String(Number(d)));
+    await this.page.getByLabel('Month').fill(String(Number(m)));
+    await this.page.getByLabel('Year').fill(y!);
+    for (const [label, value] of Object.entries(fields)) await this.page.getByLabel(label, { exact: true }).fill(value);
+  }
+
+  async save(): Promise<void> {
+    await this.submit(this.page.getByRole('button', { name: 'Save' }));
+  }
+}
