@@ -11,6 +11,7 @@ import { checkAccessibility, checkAccessibilityWithoutJavaScript } from './suppo
 import { launchBrowser, startApp, type RunningApp } from './support/browser.js';
 import { checkErrorSummary } from './support/errorSummary.js';
 
+const ADMIN: StaffMember = { email: 'admin@demo.harbour.example', name: 'Morgan Ellery', agency: 'Harbourshire Council Community Safety' };
 const HOUSING: StaffMember = { email: 'rep@demo.harbour.example', name: 'Callum Fairweather', agency: 'Housing Options' };
 const CCAV = 'CC-AV school sessions';
 const ASK = 'ASK sanctuary scheme';
@@ -148,5 +149,24 @@ describe('Housing, the ASK provider, sees the people it works with and the repor
     const saved = await RecordPage.verifyOnPage(page, name!);
     assert.equal(await saved.notice(), 'Stage recorded');
     assert.equal(await saved.status(), 'Security survey done');
+  });
+});
+
+describe('The administrator sees which services the partnership runs', () => {
+  it('lists the shipped services and the form to change one, and both pass axe', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await signInAs(page, running.baseUrl, ADMIN);
+      await page.goto(`${running.baseUrl}/services/settings`);
+      await checkAccessibility(page, 'service settings');
+      await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: `Change ${CCAV}` }).click()]);
+      await page.getByLabel('Provided by').selectOption({ label: 'Housing Options' });
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save' }).click()]);
+      assert.equal(await page.locator('.govuk-notification-banner__heading').innerText(), 'Service changed');
+      await checkAccessibility(page, 'service settings after a change');
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -46,7 +46,7 @@ export type ReferralInput = { caseId: string; personId: string; referredOn: stri
 export async function referPerson(db: Db, actor: Actor, serviceId: string, input: ReferralInput): Promise<string> {
   const viewer = staffViewer(actor);
   const service = await personService(db, viewer.partnershipId, serviceId);
-  if (!service.active) throw errors.notFound('Service');
+  if (!service.active) throw servicesErrors.notTakingReferrals();
   if (input.referredOn > londonToday()) throw errors.validation([{ field: 'referredOn', message: 'The referral date must be today or in the past' }]);
   const person = (await listCasePeople(db, viewer, input.caseId)).find((p) => p.id === input.personId);
   if (!person) throw errors.notFound('Person');

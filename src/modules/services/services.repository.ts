@@ -73,6 +73,21 @@ export async function insertService(
   return inserted?.id ?? '';
 }
 
+/** Changes a service's provider, capacity and whether it takes referrals, if it is still at `version`. */
+export async function updateService(
+  db: DbOrTx,
+  row: { partnershipId: string; id: string; version: number; providerAgencyId: string; capacity: number | null; active: boolean },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('services')
+    .set({ provider_agency_id: row.providerAgencyId, capacity: row.capacity, active: row.active, version: sql`version + 1`, updated_at: new Date() })
+    .where('partnership_id', '=', row.partnershipId)
+    .where('id', '=', row.id)
+    .where('version', '=', row.version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export function findAgency(db: DbOrTx, partnershipId: string, id: string) {
   return db
     .selectFrom('agencies')

@@ -11,6 +11,7 @@ import { recordableStages, recordStage, referPerson, referralCandidates, viewRec
 import { serviceReport } from './report.service.js';
 import { answerText, LEFT_REASON_LABELS, pathway, presentEntry, presentRecord, presentReport, reportCsv } from './services.presenter.js';
 import * as schemas from './services.schemas.js';
+import { registerServiceSettingsRoutes } from './settings.routes.js';
 import { listServices, loadService, serviceOverview } from './services.service.js';
 import { answersSchema } from './services.answers.js';
 import { financialYear, financialYearOf, parseFinancialYear } from './services.periods.js';
@@ -27,6 +28,7 @@ const servicePath = (request: FastifyRequest) => `/services/${(request.params as
 
 export function registerServicesModule(app: FastifyInstance): void {
   const db = app.db;
+  registerServiceSettingsRoutes(app);
 
   page(app, {
     method: 'GET',
@@ -61,7 +63,7 @@ export function registerServicesModule(app: FastifyInstance): void {
       const { service } = overview;
       request.audit.personalData = overview.records !== null;
       return renderPage(request, reply, 'services/views/service.njk', {
-        service: { ...service.definition, id: service.id, provider: service.providerName, capacity: service.capacity },
+        service: { ...service.definition, id: service.id, provider: service.providerName, capacity: service.capacity, active: service.active },
         counts: overview.counts,
         provider: overview.provider,
         pathway: pathway(service.definition),

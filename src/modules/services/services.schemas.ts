@@ -83,3 +83,32 @@ export const activityForm = (period: 'day' | 'month') =>
 export const anyForm = z.record(z.string(), z.unknown());
 
 export const reportQuery = z.object({ year: z.string().max(20).optional() });
+
+const readCapacity = (raw: Raw, fail: Fail): number | null => {
+  const value = text(raw.capacity);
+  if (!value) return null;
+  if (!/^\d{1,6}$/.test(value) || Number(value) < 1 || Number(value) > 100_000)
+    return fail('capacity', 'Capacity must be a whole number from 1 to 100000') ?? null;
+  return Number(value);
+};
+
+const readProvider = (raw: Raw, fail: Fail): string => {
+  const value = text(raw.providerAgencyId);
+  if (!UUID.test(value)) fail('providerAgencyId', 'Select the agency that provides the service');
+  return value;
+};
+
+/** Starting to run a shipped service: which one, its provider, and its capacity (blank: the definition's). */
+export const newServiceForm = formSchema((raw, fail) => {
+  const definitionId = text(raw.definitionId);
+  if (!/^[a-z][a-z0-9-]{1,48}[a-z0-9]$/.test(definitionId)) fail('definitionId', 'Select a service from the list');
+  return { definitionId, providerAgencyId: readProvider(raw, fail), capacity: readCapacity(raw, fail) };
+});
+
+export const serviceChangeForm = formSchema((raw, fail) => {
+  const active = text(raw.active);
+  if (active !== 'yes' && active !== 'no') fail('active', 'Select whether the service takes new referrals');
+  return { providerAgencyId: readProvider(raw, fail), capacity: readCapacity(raw, fail), active: active === 'yes', version: readVersion(raw, fail) };
+});
+
+export const definitionQuery = z.object({ definition: z.string().max(60).optional() });

@@ -21,6 +21,7 @@ export type Service = {
   providerName: string;
   capacity: number | null;
   active: boolean;
+  version: number;
 };
 
 /** Counts across every record of the partnership, past the viewer's own sight (numbers only leave). */
@@ -29,7 +30,15 @@ export const acrossPartnership = <T>(work: () => Promise<T>): Promise<T> => with
 function toService(row: repo.ServiceRow): Service {
   const definition = findDefinition(row.definition_id, row.definition_version);
   if (!definition) throw new Error(`Service ${row.id} names definition ${row.definition_id} v${row.definition_version}, which Harbour does not ship`);
-  return { id: row.id, definition, providerAgencyId: row.provider_agency_id, providerName: row.provider_name, capacity: row.capacity, active: row.active };
+  return {
+    id: row.id,
+    definition,
+    providerAgencyId: row.provider_agency_id,
+    providerName: row.provider_name,
+    capacity: row.capacity,
+    active: row.active,
+    version: row.version,
+  };
 }
 
 /** A service of the partnership, or "not found". */
@@ -110,4 +119,50 @@ export async function serviceOverview(db: Db, actor: Actor, serviceId: string) {
     details: { records: records.length },
   });
   return { service, counts, provider, records, entries: null, agencies: [] };
+}
+
+/** For the settings page: every shipped service (latest version), whether the partnership runs it, and the agencies. */
+export async function serviceSettings(db: Db, actor: Actor) {
+  const admin = mayConfigureServices(actor);
+  const partnershipId = actor.principal.partnershipId;
+  const running = new Map((await repo.listServices(db, partnershipId)).map((row) => [row.definition_id, toService(row)]));
+  const latest = SHIPPED_DEFINITIONS.filter((d) => !SHIPPED_DEFINITIONS.some((o) => o.id === d.id && o.version > d.version));
+  return {
+    admin,
+    definitions: latest.map((definition) => ({ definition, service: running.get(definition.id) ?? null })),
+    agencies: await repo.listActiveAgencies(db, partnershipId),
+  };
+}
+
+export type ServiceChange = { providerAgencyId: string; capacity: number | null; active: boolean; version: number };
+
+/**
+ * Changes who provides a service, its capacity and whether it takes new referrals. Records already made keep the
+ * provider they were referred to (docs/services.md).
+ */
+export async function changeService(db: Db, actor: Actor, serviceId: string, change: ServiceChange): Promise<void> {
+  mayConfigureServices(actor);
+  const partnershipId = actor.principal.partnershipId;
+  const service = await loadService(db, partnershipId, serviceId);
+  if (!(await repo.findAgency(db, partnershipId, change.providerAgencyId)))
+    throw errors.validation([{ field: 'providerAgencyId', message: 'Select the agency that provides the service' }]);
+  await actingTransaction(db, actor, async (trx) => {
+    const capacity = service.definition.kind === 'person' ? change.capacity : null;
+    const saved = await repo.updateService(trx, {
+      partnershipId,
+      id: service.id,
+      version: change.version,
+      providerAgencyId: change.providerAgencyId,
+      capacity,
+      active: change.active,
+    });
+    if (!saved) throw errors.conflict();
+    await actor.record(trx, {
+      action: 'services.change',
+      outcome: 'success',
+      subjectType: 'service',
+      subjectId: service.id,
+      details: { providerAgencyId: change.providerAgencyId, capacity, active: change.active },
+    });
+  });
 }
