@@ -77,6 +77,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       constraint service_records_left_reason check ((left_reason is null) or end_reason = 'left_early')
     )`.execute(db);
   await sql`create index service_records_service_idx on service_records (partnership_id, service_id, referred_on)`.execute(db);
+  // The report's measures count by each stage's date (services.measures.ts).
+  await sql`create index service_records_started_idx on service_records (partnership_id, service_id, started_on) where started_on is not null`.execute(db);
+  await sql`create index service_records_ended_idx on service_records (partnership_id, service_id, ended_on, end_reason) where ended_on is not null`.execute(
+    db,
+  );
   await sql`create index service_records_person_idx on service_records (partnership_id, person_id)`.execute(db);
   await sql`create index service_records_provider_idx on service_records (partnership_id, provider_agency_id, service_id) where ended_on is null`.execute(db);
 
