@@ -29,8 +29,58 @@ export const SERVICE_PROVIDERS: Record<string, string> = {
   awareness: 'COUNCIL',
 };
 
-const GIVEN_F = ['Amy', 'Bella', 'Chloe', 'Dana', 'Elif', 'Fatima', 'Gemma', 'Hana', 'Isla', 'Joy', 'Kira', 'Lucy', 'Maya', 'Nia', 'Orla', 'Paige'];
-const GIVEN_M = ['Adam', 'Ben', 'Carl', 'Dean', 'Emre', 'Finn', 'Gary', 'Hassan', 'Ivan', 'Jack', 'Karl', 'Liam', 'Mo', 'Nathan', 'Owen', 'Paul'];
+// Each name is used once in a demo: the n-th person of a list takes given name n mod 23 and surname (n div 23)
+// mod 41, so the demo's duplicate checks find no false pairs among them.
+const GIVEN_F = [
+  'Amy',
+  'Bella',
+  'Chloe',
+  'Dana',
+  'Elif',
+  'Fatima',
+  'Gemma',
+  'Hana',
+  'Isla',
+  'Joy',
+  'Kira',
+  'Lucy',
+  'Maya',
+  'Nia',
+  'Orla',
+  'Paige',
+  'Rhian',
+  'Sana',
+  'Tegan',
+  'Una',
+  'Vicky',
+  'Wren',
+  'Zara',
+];
+const GIVEN_M = [
+  'Adam',
+  'Ben',
+  'Carl',
+  'Dean',
+  'Emre',
+  'Finn',
+  'Gary',
+  'Hassan',
+  'Ivan',
+  'Jack',
+  'Karl',
+  'Liam',
+  'Milo',
+  'Nathan',
+  'Owen',
+  'Paul',
+  'Rhys',
+  'Sami',
+  'Theo',
+  'Umar',
+  'Victor',
+  'Wade',
+  'Yusuf',
+];
 const FAMILY = [
   'Ashby',
   'Brennan',
@@ -48,6 +98,31 @@ const FAMILY = [
   'Nolan',
   'Oakes',
   'Pryce',
+  'Quigley',
+  'Rowntree',
+  'Sefton',
+  'Tranter',
+  'Upton',
+  'Varley',
+  'Wardle',
+  'Yates',
+  'Abara',
+  'Birtwistle',
+  'Cheung',
+  'Dunmore',
+  'Eastwood',
+  'Fairclough',
+  'Gorski',
+  'Haworth',
+  'Ibbotson',
+  'Jagger',
+  'Kowal',
+  'Lindqvist',
+  'Mahmood',
+  'Nuttall',
+  'Okoro',
+  'Pennock',
+  'Rudd',
 ];
 const ETHNICITIES = [
   'white_british',
@@ -82,6 +157,7 @@ function generator(seed: number) {
 }
 
 type Random = ReturnType<typeof generator>;
+type NameCounter = { female: number; male: number };
 
 function answerFor(q: Question, r: Random, good: boolean): string | number | undefined {
   if (q.kind === 'yes_no') {
@@ -103,10 +179,12 @@ async function insertServiceUser(
   r: Random,
   role: string,
   today: string,
+  used: NameCounter,
 ): Promise<{ id: string; name: string; dob: string }> {
   const female = role === 'perpetrator' ? r.next() < 0.1 : role === 'child' ? r.next() < 0.5 : r.next() < 0.88;
-  const given = r.pick(female ? GIVEN_F : GIVEN_M);
-  const family = r.pick(FAMILY);
+  const n = female ? used.female++ : used.male++;
+  const given = (female ? GIVEN_F : GIVEN_M)[n % 23]!;
+  const family = FAMILY[Math.floor(n / 23) % FAMILY.length]!;
   const age = role === 'child' ? r.int(5, 16) : role === 'victim' && r.next() < 0.1 ? r.int(16, 17) : r.int(18, 68);
   const dob = shiftDays(today, -(age * 365 + r.int(0, 360)));
   const { id } = await db
@@ -132,18 +210,32 @@ async function insertServiceUser(
 }
 
 /** About `perMonth` referrals a month for two years; each moves on as far as its dates allow by today. */
-async function seedPersonService(db: Db, partnershipId: string, serviceId: string, providerId: string, definition: PersonDefinition, r: Random, today: string) {
+async function seedPersonService(
+  db: Db,
+  partnershipId: string,
+  serviceId: string,
+  providerId: string,
+  definition: PersonDefinition,
+  r: Random,
+  today: string,
+  used: NameCounter,
+) {
   const stages = stagesOf(definition);
-  const perMonth = Math.max(2, Math.round(definition.defaultCapacity / 8));
-  for (let day = 730; day > 3; day -= Math.max(1, Math.round(30 / perMonth)) + r.int(0, 2)) {
+  const perMonth = Math.max(2, Math.round(definition.defaultCapacity / 10));
+  // Two years of referrals, then two in the last fortnight who are still waiting to be seen.
+  const days: number[] = [];
+  for (let day = 730; day > 14; day -= Math.max(1, Math.round(30 / perMonth)) + r.int(0, 2)) days.push(day);
+  days.push(r.int(8, 14), r.int(1, 7));
+  for (const day of days) {
     const referredOn = shiftDays(today, -day);
     const role = definition.roles[0]!;
-    const person = await insertServiceUser(db, partnershipId, providerId, r, role, today);
+    const person = await insertServiceUser(db, partnershipId, providerId, r, role, today, used);
     const answers: StageAnswers = {};
     const dates: { assessed_on: string | null; started_on: string | null; ended_on: string | null } = { assessed_on: null, started_on: null, ended_on: null };
     let endReason: 'completed' | 'left_early' | null = null;
     let cursor = referredOn;
-    const step = (days: number) => (cursor = shiftDays(cursor, days)) <= today;
+    const waiting = day <= 14;
+    const step = (days: number) => !waiting && (cursor = shiftDays(cursor, days)) <= today;
     const good = r.next() < 0.85;
     const answer = (stage: keyof PersonDefinition['stages']) => {
       const values: Record<string, string | number> = {};
@@ -274,12 +366,13 @@ export async function seedServicesDemo(db: Db, partnershipId: string, today = lo
   );
   const actor = systemActor(partnershipId, 'demo seed');
   const r = generator(20261123);
+  const used: NameCounter = { female: 0, male: 0 };
   let configured = 0;
   for (const definition of SHIPPED_DEFINITIONS) {
     const providerId = agencies.get(SERVICE_PROVIDERS[definition.id]!)!;
     const serviceId = await configureService(db, actor, { definitionId: definition.id, providerAgencyId: providerId, capacity: null });
     configured++;
-    if (definition.kind === 'person') await seedPersonService(db, partnershipId, serviceId, providerId, definition, r, today);
+    if (definition.kind === 'person') await seedPersonService(db, partnershipId, serviceId, providerId, definition, r, today, used);
     else await seedActivity(db, partnershipId, serviceId, definition.id, r, today, [...agencies.values()]);
   }
   return configured;
