@@ -4,11 +4,12 @@ import { londonToday, shiftDays } from '../../platform/format.js';
 import { systemActor } from '../../platform/request-context.js';
 import { nameKey } from '../people/name-keys.js';
 import { SHIPPED_DEFINITIONS, stagesOf, type PersonDefinition, type Question } from './services.definition.js';
+import { financialYearOf } from './services.periods.js';
 import { configureService } from './services.service.js';
 import type { StageAnswers } from './services.table.js';
 
 /**
- * The demo partnership's services (issue 6): every shipped service, run by a demo agency, with two years of invented
+ * The demo partnership's services (issue 6): every shipped service, run by a demo agency, with over two years of invented
  * history so each report has something in every quarter — people at every stage of each per-person service, and
  * CC-AV sessions across schools, monthly helpline calls, training courses and campaigns. Names are invented from
  * common first names and surnames; the schools are invented too. Deterministic: the same data every time.
@@ -145,6 +146,8 @@ const SCHOOLS = [
   'Millbrook Junior School',
 ];
 
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T12:00:00Z`) - Date.parse(`${from}T12:00:00Z`)) / 86_400_000);
+
 /** A small deterministic generator, so the demo is the same on every machine. */
 function generator(seed: number) {
   let state = seed;
@@ -209,7 +212,7 @@ async function insertServiceUser(
   return { id, name: `${given} ${family}`, dob };
 }
 
-/** About `perMonth` referrals a month for two years; each moves on as far as its dates allow by today. */
+/** About `perMonth` referrals a month over `history` days; each moves on as far as its dates allow by today. */
 async function seedPersonService(
   db: Db,
   partnershipId: string,
@@ -219,12 +222,13 @@ async function seedPersonService(
   r: Random,
   today: string,
   used: NameCounter,
+  history: number,
 ) {
   const stages = stagesOf(definition);
   const perMonth = Math.max(2, Math.round(definition.defaultCapacity / 10));
   // Two years of referrals, then two in the last fortnight who are still waiting to be seen.
   const days: number[] = [];
-  for (let day = 730; day > 14; day -= Math.max(1, Math.round(30 / perMonth)) + r.int(0, 2)) days.push(day);
+  for (let day = history; day > 14; day -= Math.max(1, Math.round(30 / perMonth)) + r.int(0, 2)) days.push(day);
   days.push(r.int(8, 14), r.int(1, 7));
   for (const day of days) {
     const referredOn = shiftDays(today, -day);
@@ -253,7 +257,7 @@ async function seedPersonService(
       const length = definition.type === 'perpetrator_programme' ? r.int(120, 200) : definition.type === 'accommodation' ? r.int(30, 180) : r.int(20, 70);
       if (step(length)) {
         dates.ended_on = cursor;
-        if (good || r.next() < 0.6) ((endReason = 'completed'), answer('completed'));
+        if (good ? r.next() < 0.93 : r.next() < 0.4) ((endReason = 'completed'), answer('completed'));
         else ((endReason = 'left_early'), answer('left_early'));
       }
     }
@@ -281,11 +285,20 @@ async function seedPersonService(
   }
 }
 
-async function seedActivity(db: Db, partnershipId: string, serviceId: string, definitionId: string, r: Random, today: string, agencyIds: string[]) {
+async function seedActivity(
+  db: Db,
+  partnershipId: string,
+  serviceId: string,
+  definitionId: string,
+  r: Random,
+  today: string,
+  agencyIds: string[],
+  history: number,
+) {
   const entries: { occurredOn: string; answers: Record<string, unknown> }[] = [];
   if (definitionId === 'helpline') {
     const [y, m] = today.split('-').map(Number) as [number, number];
-    for (let back = 24; back >= 1; back--) {
+    for (let back = Math.ceil(history / 30.4); back >= 1; back--) {
       const date = new Date(Date.UTC(y, m - 1 - back, 1)).toISOString().slice(0, 10);
       entries.push({
         occurredOn: date,
@@ -293,7 +306,7 @@ async function seedActivity(db: Db, partnershipId: string, serviceId: string, de
       });
     }
   } else if (definitionId === 'cc-av') {
-    for (let day = 720; day > 7; day -= r.int(9, 20)) {
+    for (let day = history; day > 7; day -= r.int(9, 20)) {
       const date = shiftDays(today, -day);
       const month = Number(date.slice(5, 7));
       if (month === 8) continue; // schools are closed
@@ -310,7 +323,7 @@ async function seedActivity(db: Db, partnershipId: string, serviceId: string, de
       });
     }
   } else if (definitionId === 'training') {
-    for (let day = 715; day > 10; day -= r.int(25, 45)) {
+    for (let day = history - 5; day > 10; day -= r.int(25, 45)) {
       const attendees: Record<string, number> = {};
       for (const id of agencyIds) if (r.next() < 0.45) attendees[id] = r.int(1, 6);
       const total = Object.values(attendees).reduce((a, b) => a + b, 0);
@@ -327,7 +340,7 @@ async function seedActivity(db: Db, partnershipId: string, serviceId: string, de
       });
     }
   } else {
-    for (let day = 700; day > 20; day -= r.int(50, 90)) {
+    for (let day = history - 20; day > 20; day -= r.int(50, 90)) {
       entries.push({
         occurredOn: shiftDays(today, -day),
         answers: {
@@ -367,13 +380,15 @@ export async function seedServicesDemo(db: Db, partnershipId: string, today = lo
   const actor = systemActor(partnershipId, 'demo seed');
   const r = generator(20261123);
   const used: NameCounter = { female: 0, male: 0 };
+  // From the start of the financial year before last, so the last complete year has a whole year to compare with.
+  const history = daysBetween(`${financialYearOf(today).start - 2}-04-01`, today);
   let configured = 0;
   for (const definition of SHIPPED_DEFINITIONS) {
     const providerId = agencies.get(SERVICE_PROVIDERS[definition.id]!)!;
     const serviceId = await configureService(db, actor, { definitionId: definition.id, providerAgencyId: providerId, capacity: null });
     configured++;
-    if (definition.kind === 'person') await seedPersonService(db, partnershipId, serviceId, providerId, definition, r, today, used);
-    else await seedActivity(db, partnershipId, serviceId, definition.id, r, today, [...agencies.values()]);
+    if (definition.kind === 'person') await seedPersonService(db, partnershipId, serviceId, providerId, definition, r, today, used, history);
+    else await seedActivity(db, partnershipId, serviceId, definition.id, r, today, [...agencies.values()], history);
   }
   return configured;
 }

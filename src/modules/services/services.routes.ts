@@ -332,6 +332,7 @@ export function registerServicesModule(app: FastifyInstance): void {
         report: presentReport(report),
         years: Array.from({ length: 6 }, (_, i) => financialYear(current - i)).map((y) => ({ value: y.id, text: y.id, selected: y.id === year.id })),
         csvHref: `/services/${report.service.id}/report.csv?year=${year.id}`,
+        underway: year.year.to >= londonToday() ? formatDate(londonToday()) : null,
         ...(error ? { errorList: [{ text: error, href: '#year' }], fieldErrors: { year: { text: error } } } : {}),
       });
     },
