@@ -52,6 +52,8 @@ export async function referPerson(db: Db, actor: Actor, serviceId: string, input
   if (!person) throw errors.notFound('Person');
   if (!(service.definition.roles as string[]).includes(person.role)) throw servicesErrors.notEligible(service.definition.roles.join(', '));
   return actingTransaction(db, actor, async (trx) => {
+    // Only records the referrer may see count: saying that someone is already in a refuge to an agency that may not
+    // see that record would tell it where they are. The provider sees both records and closes the one not needed.
     if (await repo.hasOpenRecord(trx, viewer.partnershipId, service.id, person.id)) throw servicesErrors.alreadyInService();
     const id = await repo.insertRecord(trx, {
       partnershipId: viewer.partnershipId,

@@ -120,19 +120,42 @@ export function presentReport(report: ServiceReport) {
 
 export const suppressedText = (cell: Cell) => (cell === null ? '[c]' : number(cell));
 
-/** The report as CSV: one line per measure and period, then the equality tables; "[c]" marks a suppressed cell. */
+/** A CSV cell: quoted when it must be, and text that a spreadsheet would run as a formula made inert. */
+function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  if (typeof value === 'number' || /^-?\d+(\.\d+)?$/.test(text)) return text;
+  const inert = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(inert) || inert !== text ? `"${inert.replace(/"/g, '""')}"` : inert;
+}
+
+/**
+ * The report as CSV for analysts: plain numbers (rates as a percentage, one decimal place), an empty cell where
+ * there is no data, the change and its unit, then the equality tables with "[c]" for a suppressed cell.
+ */
 export function reportCsv(report: ServiceReport): string {
-  const view = presentReport(report);
-  const quote = (value: string) => (/[",\n]/.test(value) || /^[=+\-@]/.test(value) ? `"${value.replace(/^([=+\-@])/, "'$1").replace(/"/g, '""')}"` : value);
-  const lines = [[t('services.report.measure'), ...view.headings].map(quote).join(',')];
-  for (const row of view.rows) lines.push([row.label, ...row.cells, row.change].map(quote).join(','));
-  for (const table of view.equality ?? []) {
-    lines.push('');
-    lines.push([table.label, t('services.report.referrals'), t('services.report.starts'), t('services.report.completions')].map(quote).join(','));
-    for (const row of table.rows) lines.push([row.category, ...row.cells].map(quote).join(','));
-    lines.push([t('services.report.total'), ...table.totals].map(quote).join(','));
+  const previousYear = `${report.year.start - 1}-${String(report.year.start % 100).padStart(2, '0')}`;
+  const lines: (string | number | null)[][] = [
+    [
+      t('services.report.measure'),
+      ...report.periods.map((p) => p.label),
+      t('services.report.previousYear', { year: previousYear }),
+      t('services.report.change'),
+      t('services.report.changeUnit'),
+    ],
+  ];
+  for (const row of report.rows) {
+    const value = (v: unknown) => (row.kind === 'rate' ? (v as { percent: number | null }).percent : (v as number | null));
+    const unit =
+      row.kind === 'count' ? t('services.report.unitPercent') : row.kind === 'rate' ? t('services.report.unitPoints') : t('services.report.unitPoints');
+    lines.push([row.label, ...row.values.map(value), value(row.previous), row.change, row.change === null ? '' : unit]);
   }
-  return `${lines.join('\r\n')}\r\n`;
+  for (const table of report.equality ?? []) {
+    lines.push([], [table.label, t('services.report.referrals'), t('services.report.starts'), t('services.report.completions')]);
+    for (const row of table.rows) lines.push([row.category, ...[row.referrals, row.starts, row.completions].map((c) => (c === null ? '[c]' : c))]);
+    lines.push([t('services.report.total'), table.totals.referrals, table.totals.starts, table.totals.completions]);
+  }
+  return `${lines.map((line) => line.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
 export function presentEntry(service: Service, entry: ActivityRow, agencies: { id: string; name: string }[]) {

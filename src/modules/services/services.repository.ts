@@ -176,12 +176,34 @@ export function findVisibleRecord(db: DbOrTx, viewer: Viewer, serviceId: string,
   return recordsQuery(db, viewer, serviceId).where('sr.id', '=', id).executeTakeFirst();
 }
 
-/** The records still open that the viewer may see, oldest referral first. */
-export function listOpenRecords(db: DbOrTx, viewer: Viewer, serviceId: string, limit: number): Promise<RecordRow[]> {
-  return recordsQuery(db, viewer, serviceId).where('sr.ended_on', 'is', null).orderBy('sr.referred_on').orderBy('sr.id').limit(limit).execute();
+/** A page of the records still open that the viewer may see, oldest referral first, and how many there are. */
+export async function listOpenRecords(
+  db: DbOrTx,
+  viewer: Viewer,
+  serviceId: string,
+  page: number,
+  pageSize: number,
+): Promise<{ rows: RecordRow[]; total: number }> {
+  const open = recordsQuery(db, viewer, serviceId).where('sr.ended_on', 'is', null);
+  const [rows, count] = await Promise.all([
+    open
+      .orderBy('sr.referred_on')
+      .orderBy('sr.id')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute(),
+    db
+      .selectFrom('service_records as sr')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('sr.service_id', '=', serviceId)
+      .where('sr.ended_on', 'is', null)
+      .where(recordVisible(viewer, 'sr'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
 }
 
-/** Whether the person has an open record in the service (whoever may see it: one open record per person). */
+/** Whether the person has an open record in the service that the caller's viewer may see. */
 export async function hasOpenRecord(db: DbOrTx, partnershipId: string, serviceId: string, personId: string): Promise<boolean> {
   const row = await db
     .selectFrom('service_records')
@@ -300,8 +322,28 @@ function activityQuery(db: DbOrTx, partnershipId: string, serviceId: string) {
     .where('e.service_id', '=', serviceId);
 }
 
-export function listActivity(db: DbOrTx, partnershipId: string, serviceId: string, limit: number): Promise<ActivityRow[]> {
-  return activityQuery(db, partnershipId, serviceId).orderBy('e.occurred_on', 'desc').orderBy('e.entered_at', 'desc').limit(limit).execute();
+export async function listActivity(
+  db: DbOrTx,
+  partnershipId: string,
+  serviceId: string,
+  page: number,
+  pageSize: number,
+): Promise<{ rows: ActivityRow[]; total: number }> {
+  const [rows, count] = await Promise.all([
+    activityQuery(db, partnershipId, serviceId)
+      .orderBy('e.occurred_on', 'desc')
+      .orderBy('e.entered_at', 'desc')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute(),
+    db
+      .selectFrom('service_activity')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('partnership_id', '=', partnershipId)
+      .where('service_id', '=', serviceId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
 }
 
 export function findActivity(db: DbOrTx, partnershipId: string, serviceId: string, id: string): Promise<ActivityRow | undefined> {

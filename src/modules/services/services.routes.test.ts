@@ -190,6 +190,28 @@ describe('services pages', () => {
     assert.deepEqual(audit.map((a) => a.action).sort(), ['services.record.view', 'services.referral.create']);
   });
 
+  it('pages a service’s entries, 50 at a time, latest first', async () => {
+    for (let i = 0; i < 50; i++) {
+      await db()
+        .insertInto('service_activity')
+        .values({
+          partnership_id: t.partnershipId,
+          service_id: services['cc-av']!,
+          occurred_on: '2023-01-06',
+          answers: JSON.stringify({ school: `School ${i}`, sessions: 1, pupils: 20 }),
+          entered_by: null,
+          updated_by: null,
+        })
+        .execute();
+    }
+    const first = (await clients[ANALYST]!.get(`/services/${services['cc-av']}`)).body;
+    assert.equal((first.match(/\/activity\/[0-9a-f-]{36}"/g) ?? []).length, 50);
+    assert.match(first, /10 February 2026/, 'the latest entry first');
+    assert.match(first, /govuk-pagination__next/);
+    const second = (await clients[ANALYST]!.get(`/services/${services['cc-av']}?page=2`)).body;
+    assert.equal((second.match(/\/activity\/[0-9a-f-]{36}"/g) ?? []).length, 1);
+  });
+
   it('shows the report by quarter with a CSV of the same figures to an analyst', async () => {
     const report = await clients[ANALYST]!.get(`/services/${services['cc-av']}/report?year=2025-26`);
     assert.equal(report.statusCode, 200);
@@ -197,7 +219,8 @@ describe('services pages', () => {
     const csv = await clients[ANALYST]!.get(`/services/${services['cc-av']}/report.csv?year=2025-26`);
     assert.match(csv.headers['content-type'] as string, /text\/csv/);
     assert.match(csv.body, /^Measure,Q1 \(April to June\)/);
-    assert.match(csv.body, /Pupils reached,0,0,0,58,58,0,Not applicable/);
+    assert.match(csv.body, /\r\nPupils reached,0,0,0,58,58,0,,\r\n/, 'plain numbers; no change from a year with none');
+    assert.match(csv.body, /\r\nMean attitude score after,,,,7.1,7.1,,,\r\n/, 'no data is an empty cell');
     const bad = await clients[ANALYST]!.get(`/services/${services['cc-av']}/report?year=1999-00`);
     assert.equal(bad.statusCode, 400);
     assert.deepEqual(errorSummary(bad.body), ['Select a financial year from the list']);

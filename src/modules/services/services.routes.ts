@@ -12,7 +12,8 @@ import { serviceReport } from './report.service.js';
 import { answerText, LEFT_REASON_LABELS, pathway, presentEntry, presentRecord, presentReport, reportCsv } from './services.presenter.js';
 import * as schemas from './services.schemas.js';
 import { registerServiceSettingsRoutes } from './settings.routes.js';
-import { listServices, loadService, serviceOverview } from './services.service.js';
+import { listServices, loadService, PAGE_SIZE, serviceOverview } from './services.service.js';
+import { pagination } from '../../platform/pagination.js';
 import { answersSchema } from './services.answers.js';
 import { financialYear, financialYearOf, parseFinancialYear } from './services.periods.js';
 
@@ -58,8 +59,9 @@ export function registerServicesModule(app: FastifyInstance): void {
     audit: 'services.view',
     subjectType: 'service',
     params: schemas.serviceParams,
-    handler: async ({ request, reply, params }) => {
-      const overview = await serviceOverview(db, actorFor(request), params.id);
+    query: schemas.pageQuery,
+    handler: async ({ request, reply, params, query }) => {
+      const overview = await serviceOverview(db, actorFor(request), params.id, query.page);
       const { service } = overview;
       request.audit.personalData = overview.records !== null;
       return renderPage(request, reply, 'services/views/service.njk', {
@@ -67,8 +69,9 @@ export function registerServicesModule(app: FastifyInstance): void {
         counts: overview.counts,
         provider: overview.provider,
         pathway: pathway(service.definition),
-        records: overview.records?.map((r) => presentRecord(service, r)) ?? null,
-        entries: overview.entries?.map((e) => presentEntry(service, e, overview.agencies)) ?? null,
+        records: overview.records?.rows.map((r) => presentRecord(service, r)) ?? null,
+        entries: overview.entries?.rows.map((e) => presentEntry(service, e, overview.agencies)) ?? null,
+        pagination: pagination(`/services/${service.id}`, {}, query.page, (overview.records ?? overview.entries)?.total ?? 0, PAGE_SIZE),
         reportHref: `/services/${service.id}/report`,
       });
     },

@@ -82,6 +82,8 @@ export const activityForm = (period: 'day' | 'month') =>
 /** Any form body: the entry forms' own schema depends on the service, so routes parse with activityForm. */
 export const anyForm = z.record(z.string(), z.unknown());
 
+export const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1) });
+
 export const reportQuery = z.object({ year: z.string().max(20).optional() });
 
 const readCapacity = (raw: Raw, fail: Fail): number | null => {

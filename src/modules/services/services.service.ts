@@ -99,24 +99,26 @@ export async function listServices(db: Db, actor: Actor): Promise<ServiceSummary
  * A service's page: its definition, its counts, and for staff the open records they may see (a view of personal
  * data, audited) or for an aggregate service its latest entries.
  */
-export async function serviceOverview(db: Db, actor: Actor, serviceId: string) {
+export const PAGE_SIZE = 50;
+
+export async function serviceOverview(db: Db, actor: Actor, serviceId: string, page = 1) {
   const viewer = reportReader(actor);
   const service = await loadService(db, viewer.partnershipId, serviceId);
   const counts = (await acrossPartnership(() => repo.openCounts(db, viewer.partnershipId))).get(service.id) ?? { waiting: 0, inService: 0 };
   const provider = isProvider(viewer, service);
   if (service.definition.kind === 'aggregate') {
-    const entries = await repo.listActivity(db, viewer.partnershipId, service.id, 20);
+    const entries = await repo.listActivity(db, viewer.partnershipId, service.id, page, PAGE_SIZE);
     const agencies = service.definition.fields.some((f) => f.kind === 'agency_counts') ? await repo.listActiveAgencies(db, viewer.partnershipId) : [];
     return { service, counts, provider, records: null, entries, agencies };
   }
   if (!maySeePeople(viewer)) return { service, counts, provider, records: null, entries: null, agencies: [] };
-  const records = await repo.listOpenRecords(db, staffViewer(actor), service.id, 200);
+  const records = await repo.listOpenRecords(db, staffViewer(actor), service.id, page, PAGE_SIZE);
   await actor.record(db, {
     action: 'services.people.view',
     outcome: 'success',
     subjectType: 'service',
     subjectId: service.id,
-    details: { records: records.length },
+    details: { records: records.rows.length, page },
   });
   return { service, counts, provider, records, entries: null, agencies: [] };
 }
