@@ -190,6 +190,33 @@ describe('services pages', () => {
     assert.deepEqual(audit.map((a) => a.action).sort(), ['services.record.view', 'services.referral.create']);
   });
 
+  it('answers odd input on every form with the form again or "not found", never a server error', async () => {
+    const { id } = await insertRecord(db(), t.partnershipId, services['ask-sanctuary']!, { referredOn: '2026-01-02' });
+    const nasty = ['', ' ', '-1', '1e3', '10.5', '٣', '\u0000', 'a'.repeat(5000), '2026-13-45', '<script>', '999999999999', 'NaN'];
+    const targets: [string, string, Record<string, string>][] = [
+      [PROVIDER, stageUrl(id, 'assessed'), { version: '1', 'date-day': '9', 'date-month': '1', 'date-year': '2026', safety_before: '' }],
+      [PROVIDER, stageUrl(id, 'left_early'), { version: '1', 'date-day': '9', 'date-month': '1', 'date-year': '2026', leftReason: '' }],
+      [
+        CCAV,
+        `/services/${services['cc-av']}/activity`,
+        { 'occurredOn-day': '1', 'occurredOn-month': '2', 'occurredOn-year': '2026', school: 'A', sessions: '1', pupils: '1' },
+      ],
+      [CCAV, `/services/${services['helpline']}/activity`, { 'occurredOn-month': '2', 'occurredOn-year': '2026', victims: '1' }],
+      [OWNER, `/services/${services['ask-sanctuary']}/refer`, { caseId: '', caseReference: '', personId: '' }],
+    ];
+    const form = (await clients[PROVIDER]!.get(stageUrl(id, 'assessed'))).body;
+    for (const [who, url, base] of targets) {
+      const page = who === PROVIDER ? form : (await clients[who]!.get(`/services/${services['cc-av']}/activity/new`)).body;
+      for (const field of Object.keys(base)) {
+        for (const value of nasty) {
+          const response = await clients[who]!.post(url, { ...base, [field]: value }, page);
+          assert.ok(response.statusCode < 500, `${url} ${field}=${JSON.stringify(value.slice(0, 20))} answered ${response.statusCode}`);
+        }
+      }
+    }
+    assert.equal((await row(id)).version, 1, 'nothing odd was saved');
+  });
+
   it('pages a service’s entries, 50 at a time, latest first', async () => {
     for (let i = 0; i < 50; i++) {
       await db()
