@@ -15,6 +15,7 @@ import { registerReferralsApi } from './modules/referrals/referral.api.js';
 import { registerReferralsModule } from './modules/referrals/referrals.routes.js';
 import { registerRiskApi } from './modules/risk/risk.api.js';
 import { registerRiskModule } from './modules/risk/risk.routes.js';
+import { registerServicesModule } from './modules/services/services.routes.js';
 import { setUpAuthentication } from './platform/authentication.js';
 import { handleError, setUpErrorHandling } from './platform/error-handler.js';
 import { registerHealth } from './platform/health.js';
@@ -65,6 +66,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   registerReferralsModule(app);
   registerMaracModule(app);
   registerCaseworkModule(app);
+  registerServicesModule(app);
   registerRiskApi(app);
   registerReferralsApi(app);
   registerOpenApi(app);

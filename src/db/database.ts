@@ -6,11 +6,12 @@ import type { MaracTables } from '../modules/marac/marac.table.js';
 import type { PeopleTables } from '../modules/people/people.table.js';
 import type { ReferralTables } from '../modules/referrals/referrals.table.js';
 import type { RiskTables } from '../modules/risk/risk.table.js';
+import type { ServicesTables } from '../modules/services/services.table.js';
 import type { PlatformTables } from '../platform/platform.tables.js';
 import { viewerPool } from './viewer.js';
 
 /** The whole schema, one interface per module merged here. */
-export interface Database extends PlatformTables, PeopleTables, RiskTables, ReferralTables, MaracTables, CaseworkTables {}
+export interface Database extends PlatformTables, PeopleTables, RiskTables, ReferralTables, MaracTables, CaseworkTables, ServicesTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

@@ -6,6 +6,7 @@ import { seedCasesDemo } from '../modules/people/case.demo.js';
 import { seedPeopleDemo } from '../modules/people/person.demo.js';
 import { seedReferralsDemo } from '../modules/referrals/referral.demo.js';
 import { seedRiskDemo } from '../modules/risk/risk.demo.js';
+import { seedServicesDemo } from '../modules/services/services.demo.js';
 
 /** Loads the demo partnership into an empty database; each module adds its part. Returns false if data exists. */
 export async function seedDemo(db: Db, partnershipName: string): Promise<boolean> {
@@ -18,5 +19,6 @@ export async function seedDemo(db: Db, partnershipName: string): Promise<boolean
   await seedReferralsDemo(db, partnershipId);
   await seedMaracDemo(db, partnershipId);
   await seedCaseworkDemo(db, partnershipId);
+  await seedServicesDemo(db, partnershipId);
   return true;
 }

@@ -16,6 +16,7 @@ const NAVIGATION: NavItem[] = [
   { href: '/marac/actions', key: 'marac.actions.nav', permission: 'personal-data:read' },
   { href: '/marac/transfers', key: 'marac.transfers.nav', permission: 'marac:coordinate' },
   { href: '/casework', key: 'casework.nav', permission: 'casework:work' },
+  { href: '/services', key: 'services.nav', permission: 'aggregates:read' },
   { href: '/admin/agencies', key: 'nav.agencies', permission: 'agencies:manage' },
   { href: '/admin/users', key: 'nav.users', permission: 'users:manage' },
   { href: '/admin/audit', key: 'nav.audit', permission: 'audit:read' },

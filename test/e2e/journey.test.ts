@@ -212,7 +212,7 @@ describe('Journey: an administrator sets up an agency and a user, who then signs
     assert.equal(await home.agreement(), 'In force');
     assert.deepEqual(
       await home.navigationItems(),
-      ['Home', 'Find a person', 'People', 'Cases', 'MARAC meetings', 'My agency’s actions'],
+      ['Home', 'Find a person', 'People', 'Cases', 'MARAC meetings', 'My agency’s actions', 'Services'],
       'a practitioner sees casework, not administration',
     );
     await checkAccessibility(newcomer, 'home (new practitioner)');

@@ -56,7 +56,16 @@ describe('Journey: an IDVA records a victim with safe-contact details, opens a c
 
   it('the IDVA signs in and opens People: nobody is recorded yet', async () => {
     const home = await signInAs(page, running.baseUrl, IDVA);
-    assert.deepEqual(await home.navigationItems(), ['Home', 'Find a person', 'People', 'Cases', 'MARAC meetings', 'My agency’s actions', 'IDVA casework']);
+    assert.deepEqual(await home.navigationItems(), [
+      'Home',
+      'Find a person',
+      'People',
+      'Cases',
+      'MARAC meetings',
+      'My agency’s actions',
+      'IDVA casework',
+      'Services',
+    ]);
     await home.goToSection('People');
     const people = await PersonListPage.verifyOnPage(page);
     assert.equal(await people.table.count(), 0);
