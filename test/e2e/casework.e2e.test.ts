@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { seedCaseworkDemo } from '../../src/modules/casework/casework.demo.js';
 import { seedCasesDemo } from '../../src/modules/people/case.demo.js';
 import { seedPeopleDemo } from '../../src/modules/people/person.demo.js';
@@ -8,30 +8,22 @@ import { seedReferralsDemo } from '../../src/modules/referrals/referral.demo.js'
 import { seedRiskDemo } from '../../src/modules/risk/risk.demo.js';
 import { signInAs, type StaffMember } from './pages/people/staff.js';
 import { checkAccessibility } from './support/axe.js';
-import { launchBrowser, startApp, type RunningApp } from './support/browser.js';
+import { appForFile } from './support/browser.js';
 import { checkErrorSummary } from './support/errorSummary.js';
 
 const MANAGER: StaffMember = { email: 'idva.manager@demo.harbour.example', name: 'Grace Adebayo-Lunn', agency: 'Safer Futures IDVA Service' };
 const RUTH: StaffMember = { email: 'idva@demo.harbour.example', name: 'Ruth Okonkwo', agency: 'Safer Futures IDVA Service' };
 
-let running: RunningApp;
-let browser: Browser;
-
-before(async () => {
-  running = await startApp();
-  const { db } = running.t.database;
-  const pid = running.t.partnershipId;
-  await seedPeopleDemo(db, pid);
-  await seedCasesDemo(db, pid);
-  await seedRiskDemo(db, pid);
-  await seedReferralsDemo(db, pid);
-  await seedCaseworkDemo(db, pid);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await running?.close();
+const app = appForFile({
+  prepare: async (running) => {
+    const { db } = running.t.database;
+    const pid = running.t.partnershipId;
+    await seedPeopleDemo(db, pid);
+    await seedCasesDemo(db, pid);
+    await seedRiskDemo(db, pid);
+    await seedReferralsDemo(db, pid);
+    await seedCaseworkDemo(db, pid);
+  },
 });
 
 describe('IDVA casework in the browser: the manager allocates from the queue, the IDVA logs a contact', () => {
@@ -39,9 +31,9 @@ describe('IDVA casework in the browser: the manager allocates from the queue, th
   const errors: string[] = [];
 
   it('the manager sees the team’s caseloads against the benchmarks and the queue, and allocates a referral to Ruth', async () => {
-    page = await (await browser.newContext()).newPage();
+    page = await (await app.browser.newContext()).newPage();
     page.on('pageerror', (error) => errors.push(error.message));
-    await signInAs(page, running.baseUrl, MANAGER);
+    await signInAs(page, app.running.baseUrl, MANAGER);
     await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'IDVA casework' }).click();
     await page.waitForURL('**/casework');
     assert.equal(await page.locator('h1').innerText(), 'The team’s caseloads');
@@ -66,10 +58,10 @@ describe('IDVA casework in the browser: the manager allocates from the queue, th
   });
 
   it('Ruth opens a case from her caseload, sees the safe-contact rules first, and logs a contact after an empty form', async () => {
-    const ruth = await (await browser.newContext()).newPage();
+    const ruth = await (await app.browser.newContext()).newPage();
     ruth.on('pageerror', (error) => errors.push(error.message));
-    await signInAs(ruth, running.baseUrl, RUTH);
-    await ruth.goto(`${running.baseUrl}/casework`);
+    await signInAs(ruth, app.running.baseUrl, RUTH);
+    await ruth.goto(`${app.running.baseUrl}/casework`);
     assert.equal(await ruth.locator('h1').innerText(), 'My caseload');
     await checkAccessibility(ruth, 'my caseload');
     await ruth.locator('main table').last().locator('tbody a').first().click();

@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { QUARTER, seedSafeLivesFixture } from '../../src/modules/marac/safelives.test-support.js';
-import { COORDINATOR, signInAs } from './pages/people/staff.js';
+import { COORDINATOR, signedIn, signInAs } from './pages/people/staff.js';
 import { checkAccessibility, checkAccessibilityWithoutJavaScript } from './support/axe.js';
-import { launchBrowser, startApp, type RunningApp } from './support/browser.js';
+import { appForFile } from './support/browser.js';
 import { checkErrorSummary } from './support/errorSummary.js';
 
-let running: RunningApp;
-let browser: Browser;
-
-before(async () => {
-  running = await startApp();
-  await seedSafeLivesFixture(running.t.database.db, running.t.partnershipId);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await running?.close();
+const app = appForFile({
+  prepare: async (running) => {
+    await seedSafeLivesFixture(running.t.database.db, running.t.partnershipId);
+  },
 });
 
 describe('The coordinator reads the SafeLives return for a quarter, with and without JavaScript', () => {
@@ -26,14 +18,12 @@ describe('The coordinator reads the SafeLives return for a quarter, with and wit
   let page: Page;
 
   before(async () => {
-    context = await browser.newContext();
-    page = await context.newPage();
-    await signInAs(page, running.baseUrl, COORDINATOR);
+    ({ context, page } = await signedIn(app.browser, app.running.baseUrl, COORDINATOR));
   });
   after(() => context?.close());
 
   it('picks the quarter from the meetings list, sees the counts, and the page passes axe', async () => {
-    await page.goto(`${running.baseUrl}/marac`);
+    await page.goto(`${app.running.baseUrl}/marac`);
     await page.getByRole('link', { name: 'SafeLives quarterly return' }).click();
     await page.getByLabel('Quarter').selectOption(QUARTER);
     await page.getByRole('button', { name: 'Show' }).click();
@@ -43,21 +33,21 @@ describe('The coordinator reads the SafeLives return for a quarter, with and wit
   });
 
   it('shows a quarter it cannot read as a GOV.UK error summary, and passes axe', async () => {
-    await page.goto(`${running.baseUrl}/marac/safelives-return?quarter=2026-Q7`);
+    await page.goto(`${app.running.baseUrl}/marac/safelives-return?quarter=2026-Q7`);
     assert.deepEqual(await checkErrorSummary(page), ['Select a quarter from the list']);
     await checkAccessibility(page, 'SafeLives return with an error');
   });
 
   it('works and passes axe without JavaScript', async () => {
-    const noJs = await browser.newContext({ javaScriptEnabled: false });
+    const noJs = await app.browser.newContext({ javaScriptEnabled: false });
     try {
       const plain = await noJs.newPage();
-      await signInAs(plain, running.baseUrl, COORDINATOR);
-      await plain.goto(`${running.baseUrl}/marac/safelives-return`);
+      await signInAs(plain, app.running.baseUrl, COORDINATOR);
+      await plain.goto(`${app.running.baseUrl}/marac/safelives-return`);
       await plain.getByLabel('Quarter').selectOption(QUARTER);
       await plain.getByRole('button', { name: 'Show' }).click();
       assert.equal(await plain.locator('#row-repeat_cases td').last().innerText(), '3');
-      await checkAccessibilityWithoutJavaScript(browser, plain, 'SafeLives return');
+      await checkAccessibilityWithoutJavaScript(app.browser, plain, 'SafeLives return');
     } finally {
       await noJs.close();
     }

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { formatDate, londonToday } from '../../src/platform/format.js';
 import { financialYearOf } from '../../src/modules/services/services.periods.js';
 import { configureServices, insertRecord } from '../../src/modules/services/services.test-support.js';
 import HomePage from './pages/homePage.js';
-import { COORDINATOR, signInAs, type StaffMember } from './pages/people/staff.js';
+import { COORDINATOR, signedIn, signInAs, type StaffMember } from './pages/people/staff.js';
 import { ActivityEntryPage, ActivityFormPage, RecordPage, ServicePage, ServiceReportPage, ServicesListPage, StagePage } from './pages/servicesPages.js';
 import { checkAccessibility, checkAccessibilityWithoutJavaScript } from './support/axe.js';
-import { launchBrowser, startApp, type RunningApp } from './support/browser.js';
+import { appForFile } from './support/browser.js';
 import { checkErrorSummary } from './support/errorSummary.js';
 
 const ADMIN: StaffMember = { email: 'admin@demo.harbour.example', name: 'Morgan Ellery', agency: 'Harbourshire Council Community Safety' };
@@ -16,22 +16,15 @@ const HOUSING: StaffMember = { email: 'rep@demo.harbour.example', name: 'Callum 
 const CCAV = 'CC-AV school sessions';
 const ASK = 'ASK sanctuary scheme';
 
-let running: RunningApp;
-let browser: Browser;
 const today = londonToday();
 const year = financialYearOf(today);
 const quarter = year.quarters.findIndex((q) => q.from <= today && today <= q.to);
 
-before(async () => {
-  running = await startApp();
-  const services = await configureServices(running.t.database.db, running.t.partnershipId);
-  await insertRecord(running.t.database.db, running.t.partnershipId, services['ask-sanctuary']!, { referredOn: year.year.from });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await running?.close();
+const app = appForFile({
+  prepare: async (running) => {
+    const services = await configureServices(running.t.database.db, running.t.partnershipId);
+    await insertRecord(running.t.database.db, running.t.partnershipId, services['ask-sanctuary']!, { referredOn: year.year.from });
+  },
 });
 
 describe('The council records a CC-AV session and reads the service report', () => {
@@ -39,9 +32,7 @@ describe('The council records a CC-AV session and reads the service report', () 
   let page: Page;
 
   before(async () => {
-    context = await browser.newContext();
-    page = await context.newPage();
-    await signInAs(page, running.baseUrl, COORDINATOR);
+    ({ context, page } = await signedIn(app.browser, app.running.baseUrl, COORDINATOR));
   });
   after(() => context?.close());
 
@@ -77,7 +68,7 @@ describe('The council records a CC-AV session and reads the service report', () 
   });
 
   it('shows the session in this quarter and the year of the service report, which passes axe', async () => {
-    await page.goto(`${running.baseUrl}/services`);
+    await page.goto(`${app.running.baseUrl}/services`);
     await (await ServicesListPage.verifyOnPage(page)).open(CCAV);
     await (await ServicePage.verifyOnPage(page, CCAV)).openReport();
     const report = await ServiceReportPage.verifyOnPage(page, year.id);
@@ -91,15 +82,15 @@ describe('The council records a CC-AV session and reads the service report', () 
   });
 
   it('works and passes axe without JavaScript', async () => {
-    const noJs = await browser.newContext({ javaScriptEnabled: false });
+    const noJs = await app.browser.newContext({ javaScriptEnabled: false });
     try {
       const plain = await noJs.newPage();
-      await signInAs(plain, running.baseUrl, COORDINATOR);
-      await plain.goto(`${running.baseUrl}/services`);
+      await signInAs(plain, app.running.baseUrl, COORDINATOR);
+      await plain.goto(`${app.running.baseUrl}/services`);
       await (await ServicesListPage.verifyOnPage(plain)).open(CCAV);
       await (await ServicePage.verifyOnPage(plain, CCAV)).openReport();
       assert.equal((await (await ServiceReportPage.verifyOnPage(plain, year.id)).row('pupils'))[4], '60');
-      await checkAccessibilityWithoutJavaScript(browser, plain, 'CC-AV report');
+      await checkAccessibilityWithoutJavaScript(app.browser, plain, 'CC-AV report');
     } finally {
       await noJs.close();
     }
@@ -111,14 +102,12 @@ describe('Housing, the ASK provider, sees the people it works with and the repor
   let page: Page;
 
   before(async () => {
-    context = await browser.newContext();
-    page = await context.newPage();
-    await signInAs(page, running.baseUrl, HOUSING);
+    ({ context, page } = await signedIn(app.browser, app.running.baseUrl, HOUSING));
   });
   after(() => context?.close());
 
   it('lists the person referred, and the service page and report pass axe', async () => {
-    await page.goto(`${running.baseUrl}/services`);
+    await page.goto(`${app.running.baseUrl}/services`);
     await (await ServicesListPage.verifyOnPage(page)).open(ASK);
     const service = await ServicePage.verifyOnPage(page, ASK);
     assert.equal((await service.peopleNames()).length, 1);
@@ -131,7 +120,7 @@ describe('Housing, the ASK provider, sees the people it works with and the repor
   });
 
   it('records the security survey through the error summary, and the record and stage pages pass axe', async () => {
-    await page.goto(`${running.baseUrl}/services`);
+    await page.goto(`${app.running.baseUrl}/services`);
     await (await ServicesListPage.verifyOnPage(page)).open(ASK);
     const [name] = await (await ServicePage.verifyOnPage(page, ASK)).peopleNames();
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: name! }).click()]);
@@ -154,11 +143,11 @@ describe('Housing, the ASK provider, sees the people it works with and the repor
 
 describe('The administrator sees which services the partnership runs', () => {
   it('lists the shipped services and the form to change one, and both pass axe', async () => {
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     try {
       const page = await context.newPage();
-      await signInAs(page, running.baseUrl, ADMIN);
-      await page.goto(`${running.baseUrl}/services/settings`);
+      await signInAs(page, app.running.baseUrl, ADMIN);
+      await page.goto(`${app.running.baseUrl}/services/settings`);
       await checkAccessibility(page, 'service settings');
       await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: `Change ${CCAV}` }).click()]);
       await page.getByLabel('Provided by').selectOption({ label: 'Housing Options' });

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { after, before } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { createTestApp, type TestApp } from '../../support/app.js';
 
@@ -41,4 +42,25 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   const t = await createTestApp({ ...env, HARBOUR_BASE_URL: baseUrl });
   await t.app.listen({ port, host: '127.0.0.1' });
   return { t, baseUrl, close: () => t.close() };
+}
+
+/**
+ * The app (on a fresh database, then `prepare`) and Debian's Chromium for one test file: started before its tests,
+ * closed after them. Read `running` and `browser` inside the tests, once the hooks have run.
+ */
+export function appForFile(options: { env?: Record<string, string>; prepare?: (running: RunningApp) => Promise<void> } = {}): {
+  running: RunningApp;
+  browser: Browser;
+} {
+  const handle = {} as { running: RunningApp; browser: Browser };
+  before(async () => {
+    handle.running = await startApp(options.env);
+    await options.prepare?.(handle.running);
+    handle.browser = await launchBrowser();
+  });
+  after(async () => {
+    await handle.browser?.close();
+    await handle.running?.close();
+  });
+  return handle;
 }

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { demoTotpSecret } from '../../../../src/modules/admin/admin.demo.js';
 import { DEMO_PASSWORD, unusedCode } from '../../../support/app.js';
 import CodePage from '../codePage.js';
@@ -17,4 +17,17 @@ export async function signInAs(page: Page, baseUrl: string, who: StaffMember): P
   await (await SignInPage.goTo(page, baseUrl)).signIn(who.email, DEMO_PASSWORD);
   await (await CodePage.verifyOnPage(page)).enterCode(await unusedCode(demoTotpSecret(who.email)));
   return HomePage.verifyOnPage(page, who.name);
+}
+
+/** A new browser context signed in as this person (close the context when done). */
+export async function signedIn(
+  browser: Browser,
+  baseUrl: string,
+  who: StaffMember,
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  await signInAs(page, baseUrl, who);
+  return { context, page };
 }
