@@ -62,3 +62,13 @@ export async function renderPage(request: FastifyRequest, reply: FastifyReply, t
   });
   return reply.type('text/html; charset=utf-8').send(html);
 }
+
+/** Shows a notice (a locale key's text) on the next page, after a Post/Redirect/Get. */
+export function notice(request: FastifyRequest, key: string, params?: Record<string, string | number>): Promise<void> {
+  return request.server.sessions.setFlash(request.session!.idHash, { notice: translate('en', key, params) });
+}
+
+/** What was typed in the form just refused, to fill it again (Post/Redirect/Get). */
+export function sentValues(request: FastifyRequest): Record<string, unknown> {
+  return request.session?.flash.values ?? {};
+}

@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { formatDate } from '../../platform/format.js';
 import { translate } from '../../platform/i18n.js';
-import { renderPage } from '../../platform/page-context.js';
+import { notice, renderPage, sentValues } from '../../platform/page-context.js';
 import { actorFor } from '../../platform/request-context.js';
 import { page } from '../../platform/routes.js';
 import { presentPerson } from '../people/person.presenter.js';
@@ -13,8 +13,6 @@ import { CONTACT_METHODS, INITIATORS } from './casework.table.js';
 /** IDVA casework pages (issue 6): caseloads, the team's queue and allocation, a case with its contacts log. */
 export function registerCaseworkModule(app: FastifyInstance): void {
   const db = app.db;
-  const notice = (request: FastifyRequest, key: string) => app.sessions.setFlash(request.session!.idHash, { notice: translate('en', key) });
-  const sent = (request: FastifyRequest): Record<string, unknown> => request.session?.flash.values ?? {};
 
   page(app, {
     method: 'GET',
@@ -50,7 +48,7 @@ export function registerCaseworkModule(app: FastifyInstance): void {
         rows: found.rows.map(presentQueueRow),
         team: found.team.map((u) => ({ value: u.id, text: u.display_name })),
         mayAllocate: found.mayAllocate,
-        form: sent(request),
+        form: sentValues(request),
       });
     },
   });
@@ -84,7 +82,7 @@ export function registerCaseworkModule(app: FastifyInstance): void {
       const found = await idvaCasePage(db, actorFor(request), params.id);
       const person = found.victim ? presentPerson(found.victim.record) : null;
       const [year, month, day] = found.today.split('-');
-      const form = { 'contactOn-day': String(Number(day)), 'contactOn-month': String(Number(month)), 'contactOn-year': year, ...sent(request) };
+      const form = { 'contactOn-day': String(Number(day)), 'contactOn-month': String(Number(month)), 'contactOn-year': year, ...sentValues(request) };
       return renderPage(request, reply, 'casework/views/idva-case.njk', {
         idvaCase: {
           ...presentCaseloadRow(found.idvaCase, found.today),

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { pagination } from '../../platform/pagination.js';
-import { renderPage } from '../../platform/page-context.js';
+import { notice, renderPage, sentValues } from '../../platform/page-context.js';
 import { actorFor } from '../../platform/request-context.js';
 import { page } from '../../platform/routes.js';
 import { ACTIONS_PAGE_SIZE } from './action.repository.js';
 import { actionPage, addAction, agencyActionsPage, completeAction } from './action.service.js';
 import { idParams, itemParams } from './marac.schemas.js';
-import { itemPath, notice, sentValues } from './meeting-day.routes.js';
+import { itemPath } from './meeting-day.routes.js';
 import { presentAction } from './meeting-day.presenter.js';
 import { actionDoneForm, actionForm, actionsQuery, UPDATE_MAX } from './meeting-day.schemas.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { translate } from '../../platform/i18n.js';
 import { createMailer } from '../../platform/mail.js';
-import { renderPage } from '../../platform/page-context.js';
+import { notice, renderPage, sentValues } from '../../platform/page-context.js';
 import { actorFor, type Actor } from '../../platform/request-context.js';
 import { page, requireUser } from '../../platform/routes.js';
 import { addCasePanel } from '../people/case.panels.js';
@@ -9,7 +9,6 @@ import { caseMeetings } from './agenda.repository.js';
 import * as agenda from './agenda.service.js';
 import { meetingChoice, meetingTitle, presentAgendaPage, presentCasePanel, presentItem, presentProposal } from './marac.presenter.js';
 import { agendaVersionForm, idParams, itemParams, moveItemForm, placeForm, publishAgendaForm, reorderForm, confirmForm } from './marac.schemas.js';
-import { sentValues } from './meeting-day.routes.js';
 import { listAreas } from './meeting.service.js';
 import { publishAgenda, publishForm } from './publish.service.js';
 import { researchedByAgency } from './research.service.js';
@@ -18,8 +17,6 @@ import { researchedByAgency } from './research.service.js';
 export function registerAgendaRoutes(app: FastifyInstance): void {
   const db = app.db;
   const publishDeps = { db, baseUrl: app.config.baseUrl, mailer: createMailer(app.config) };
-  const notify = (request: FastifyRequest, key: string, params?: Record<string, string | number>) =>
-    app.sessions.setFlash(request.session!.idHash, { notice: translate('en', key, params) });
   const meetingUrl = (request: FastifyRequest) => `/marac/meetings/${(request.params as { id: string }).id}`;
   const areaNames = async (actor: Actor) => new Map((await listAreas(db, actor)).map((a) => [a.id, a.name]));
 
@@ -76,7 +73,7 @@ export function registerAgendaRoutes(app: FastifyInstance): void {
     invalidRedirect: () => '/marac/planning',
     handler: async ({ request, reply }) => {
       const placed = await agenda.placeWaiting(db, actorFor(request));
-      await notify(request, 'marac.planning.placed', { count: placed });
+      await notice(request, 'marac.planning.placed', { count: placed });
       return reply.redirect('/marac/planning', 303);
     },
   });
@@ -92,7 +89,7 @@ export function registerAgendaRoutes(app: FastifyInstance): void {
     invalidRedirect: () => '/marac/planning',
     handler: async ({ request, reply, params, body }) => {
       await agenda.placeReferral(db, actorFor(request), params.id, body.meetingId);
-      await notify(request, 'marac.planning.placedOne');
+      await notice(request, 'marac.planning.placedOne');
       return reply.redirect('/marac/planning', 303);
     },
   });
@@ -123,7 +120,7 @@ export function registerAgendaRoutes(app: FastifyInstance): void {
     invalidRedirect: meetingUrl,
     handler: async ({ request, reply, params, body }) => {
       await agenda.useDefaultOrder(db, actorFor(request), params.id, body.agendaVersion);
-      await notify(request, 'marac.agenda.defaultOrderDone');
+      await notice(request, 'marac.agenda.defaultOrderDone');
       return reply.redirect(`/marac/meetings/${params.id}`, 303);
     },
   });
@@ -156,7 +153,7 @@ export function registerAgendaRoutes(app: FastifyInstance): void {
     body: moveItemForm,
     handler: async ({ request, reply, params, body }) => {
       await agenda.moveItem(db, actorFor(request), params.id, params.itemId, body.meetingId, body.agendaVersion);
-      await notify(request, 'marac.agenda.moved');
+      await notice(request, 'marac.agenda.moved');
       return reply.redirect(`/marac/meetings/${params.id}`, 303);
     },
   });
@@ -211,7 +208,7 @@ export function registerAgendaRoutes(app: FastifyInstance): void {
     handler: async ({ request, reply, params, body }) => {
       const done = await publishAgenda(publishDeps, actorFor(request), params.id, body.agendaVersion, body.agencyIds);
       const key = !done.mailConfigured ? 'marac.publish.doneNoMail' : done.failed > 0 ? 'marac.publish.doneSomeFailed' : 'marac.publish.done';
-      await notify(request, key, { agencies: done.invited, count: done.sent, failed: done.failed, recipients: done.recipients });
+      await notice(request, key, { agencies: done.invited, count: done.sent, failed: done.failed, recipients: done.recipients });
       return reply.redirect(`/marac/meetings/${params.id}`, 303);
     },
   });

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { formatDate, formatDateTime } from '../../platform/format.js';
 import { translate } from '../../platform/i18n.js';
-import { renderPage } from '../../platform/page-context.js';
+import { notice, renderPage, sentValues } from '../../platform/page-context.js';
 import { actorFor } from '../../platform/request-context.js';
 import { page } from '../../platform/routes.js';
 import { confirmConfidentiality, meetingDayPage, recordAttendance, registerPage } from './attendance.service.js';
 import { isCoordinator } from './marac.policy.js';
 import { confirmForm, idParams } from './marac.schemas.js';
-import { meetingPath, notice, sentValues } from './meeting-day.routes.js';
+import { meetingPath } from './meeting-day.routes.js';
 import { presentAttendance, presentDayItem, presentMeeting, staffChoices } from './meeting-day.presenter.js';
 import { attendanceForm } from './meeting-day.schemas.js';
 

@@ -200,8 +200,8 @@ export function researchValues(row: ResearchRow | null): Record<string, string> 
 }
 
 /** What a form shows: what was typed (sent back after a refusal), else the record as it is now. */
-export function formValues(sent: Record<string, unknown> | undefined, defaults: Record<string, unknown>): Record<string, unknown> {
-  return sent && Object.keys(sent).length > 0 ? sent : defaults;
+export function formValues(sent: Record<string, unknown>, defaults: Record<string, unknown>): Record<string, unknown> {
+  return Object.keys(sent).length > 0 ? sent : defaults;
 }
 
 /** The case page's MARAC panel: each meeting the case is on, what kind of case it was there, and whether it has been heard. */

@@ -1,7 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { londonToday } from '../../platform/format.js';
-import { translate } from '../../platform/i18n.js';
-import { renderPage } from '../../platform/page-context.js';
+import { notice, renderPage, sentValues } from '../../platform/page-context.js';
 import { actorFor } from '../../platform/request-context.js';
 import { page } from '../../platform/routes.js';
 import { dateFields, formValues, meetingTitle, meetingValues, presentMeetingRow, presentSchedule, scheduleChoices, scheduleValues } from './marac.presenter.js';
@@ -22,9 +21,6 @@ import { GENERATE_MONTHS } from './schedule.recurrence.js';
 /** The meetings list, the coordinator's schedules, and adding or moving a meeting (issue 5, step 1). */
 export function registerMeetingRoutes(app: FastifyInstance): void {
   const db = app.db;
-  const notify = (request: FastifyRequest, key: string, params?: Record<string, string | number>) =>
-    app.sessions.setFlash(request.session!.idHash, { notice: translate('en', key, params) });
-  const sent = (request: FastifyRequest) => request.session?.flash.values;
   const limits = { place: PLACE_MAX, caseLimit: CASE_LIMIT_MAX, notes: NOTES_MAX, months: GENERATE_MONTHS };
 
   page(app, {
@@ -64,7 +60,7 @@ export function registerMeetingRoutes(app: FastifyInstance): void {
       const defaults = { ...dateFields('startsOn', londonToday()), startsAt: '10:00', caseLimit: '16' };
       return renderPage(request, reply, 'marac/views/schedule-form.njk', {
         choices,
-        form: formValues(sent(request), defaults),
+        form: formValues(sentValues(request), defaults),
         limits,
         action: '/marac/schedules',
       });
@@ -80,7 +76,7 @@ export function registerMeetingRoutes(app: FastifyInstance): void {
     invalidRedirect: () => '/marac/schedules/new',
     handler: async ({ request, reply, body }) => {
       const made = await service.createSchedule(db, actorFor(request), body.schedule);
-      await notify(request, 'marac.schedules.created', { count: made.generated });
+      await notice(request, 'marac.schedules.created', { count: made.generated });
       return reply.redirect('/marac/schedules', 303);
     },
   });
@@ -98,7 +94,7 @@ export function registerMeetingRoutes(app: FastifyInstance): void {
       return renderPage(request, reply, 'marac/views/schedule-form.njk', {
         schedule: { ...presentSchedule(schedule), id: schedule.id, version: schedule.version },
         choices: scheduleChoices(await service.listAreas(db, actor)),
-        form: formValues(sent(request), scheduleValues(schedule)),
+        form: formValues(sentValues(request), scheduleValues(schedule)),
         limits,
         action: `/marac/schedules/${schedule.id}`,
       });
@@ -116,7 +112,7 @@ export function registerMeetingRoutes(app: FastifyInstance): void {
     invalidRedirect: (request) => `/marac/schedules/${(request.params as { id: string }).id}/edit`,
     handler: async ({ request, reply, params, body }) => {
       const generated = await service.updateSchedule(db, actorFor(request), params.id, body.version, body.schedule);
-      await notify(request, 'marac.schedules.updated', { count: generated });
+      await notice(request, 'marac.schedules.updated', { count: generated });
       return reply.redirect('/marac/schedules', 303);
     },
   });
@@ -130,7 +126,7 @@ export function registerMeetingRoutes(app: FastifyInstance): void {
     invalidRedirect: () => '/marac/schedules',
     handler: async ({ request, reply }) => {
       const generated = await service.generateMeetings(db, actorFor(request));
-      await notify(request, 'marac.schedules.generated', { count: generated, months: GENERATE_MONTHS });
+      await notice(request, 'marac.schedules.generated', { count: generated, months: GENERATE_MONTHS });
       return reply.redirect('/marac/schedules', 303);
     },
   });
@@ -145,7 +141,7 @@ export function registerMeetingRoutes(app: FastifyInstance): void {
       const defaults = { ...dateFields('meetingDate', londonToday()), startsAt: '10:00', caseLimit: '16' };
       return renderPage(request, reply, 'marac/views/meeting-form.njk', {
         areas: scheduleChoices(areas).areas,
-        form: formValues(sent(request), defaults),
+        form: formValues(sentValues(request), defaults),
         limits,
         action: '/marac/meetings',
       });
@@ -161,7 +157,7 @@ export function registerMeetingRoutes(app: FastifyInstance): void {
     invalidRedirect: () => '/marac/meetings/new',
     handler: async ({ request, reply, body }) => {
       const id = await service.addMeeting(db, actorFor(request), body.meeting);
-      await notify(request, 'marac.meeting.added');
+      await notice(request, 'marac.meeting.added');
       return reply.redirect(`/marac/meetings/${id}`, 303);
     },
   });
@@ -178,7 +174,7 @@ export function registerMeetingRoutes(app: FastifyInstance): void {
       const meeting = await service.findMeeting(db, actor.principal.partnershipId, params.id);
       return renderPage(request, reply, 'marac/views/meeting-form.njk', {
         meeting: { id: meeting.id, title: meetingTitle(meeting), version: meeting.version },
-        form: formValues(sent(request), meetingValues(meeting)),
+        form: formValues(sentValues(request), meetingValues(meeting)),
         limits,
         action: `/marac/meetings/${meeting.id}`,
       });
@@ -196,7 +192,7 @@ export function registerMeetingRoutes(app: FastifyInstance): void {
     invalidRedirect: (request) => `/marac/meetings/${(request.params as { id: string }).id}/edit`,
     handler: async ({ request, reply, params, body }) => {
       await service.moveMeeting(db, actorFor(request), params.id, body.version, body.meeting);
-      await notify(request, 'marac.meeting.changed');
+      await notice(request, 'marac.meeting.changed');
       return reply.redirect(`/marac/meetings/${params.id}`, 303);
     },
   });

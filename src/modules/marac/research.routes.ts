@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { translate } from '../../platform/i18n.js';
-import { renderPage } from '../../platform/page-context.js';
+import { renderPage, sentValues } from '../../platform/page-context.js';
 import { actorFor } from '../../platform/request-context.js';
 import { page } from '../../platform/routes.js';
 import { formValues, meetingTitle, presentItem, presentResearch, researchValues } from './marac.presenter.js';
@@ -29,7 +29,7 @@ export function registerResearchRoutes(app: FastifyInstance): void {
         own: found.own ? presentResearch(found.own) : null,
         mayResearch: found.mayResearch,
         version: found.own?.version ?? 0,
-        form: formValues(request.session?.flash.values, researchValues(found.own)),
+        form: formValues(sentValues(request), researchValues(found.own)),
         notesMax: NOTES_MAX,
         exportUrl: found.access.coordinator ? `/marac/cases/${found.item.case_id}/transfer` : null,
       });

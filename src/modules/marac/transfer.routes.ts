@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { translate } from '../../platform/i18n.js';
-import { renderPage } from '../../platform/page-context.js';
+import { renderPage, sentValues } from '../../platform/page-context.js';
 import { actorFor } from '../../platform/request-context.js';
 import { api, page, requireUser } from '../../platform/routes.js';
 import { tokenActor } from '../people/people.api.token.js';
@@ -124,7 +124,7 @@ export function registerTransferRoutes(app: FastifyInstance): void {
     params: idParams,
     handler: async ({ request, reply, params }) => {
       const found = await exportPage(db, actorFor(request), params.id, signingKey());
-      const values = request.session?.flash.values ?? {};
+      const values = sentValues(request);
       return renderPage(request, reply, 'marac/views/transfer-export.njk', {
         theCase: { id: found.theCase.id, reference: found.theCase.reference },
         contents: presentContents(found.contents),

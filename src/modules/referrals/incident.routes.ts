@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { translate } from '../../platform/i18n.js';
-import { renderPage } from '../../platform/page-context.js';
+import { renderPage, sentValues } from '../../platform/page-context.js';
 import { actorFor } from '../../platform/request-context.js';
 import { page, requireUser } from '../../platform/routes.js';
 import { recordIncident } from './incident.service.js';
@@ -25,7 +25,7 @@ export function registerIncidentRoutes(app: FastifyInstance): void {
       return renderPage(request, reply, 'referrals/views/incident-form.njk', {
         theCase,
         items: incidentFormItems(theCase.perpetrators),
-        form: formValues(request.session?.flash.values ?? {}, {}, ['types', 'perpetratorIds']),
+        form: formValues(sentValues(request), {}, ['types', 'perpetratorIds']),
         summaryMax: SUMMARY_MAX,
       });
     },

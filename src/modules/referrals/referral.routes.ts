@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { londonToday } from '../../platform/format.js';
 import { translate } from '../../platform/i18n.js';
-import { renderPage } from '../../platform/page-context.js';
+import { renderPage, sentValues } from '../../platform/page-context.js';
 import { actorFor } from '../../platform/request-context.js';
 import { page, requireUser } from '../../platform/routes.js';
 import { referralErrors } from './referral.errors.js';
@@ -36,7 +36,7 @@ export function registerReferralRoutes(app: FastifyInstance): void {
         agreementInForce: context.agreementInForce,
         agreementMessage: referralErrors.agreementNotInForce().message,
         view: referralFormView(context),
-        form: formValues(request.session?.flash.values ?? {}, defaults, ['perpetratorIds']),
+        form: formValues(sentValues(request), defaults, ['perpetratorIds']),
         limits: { reasons: REASONS_MAX, consentReason: CONSENT_REASON_MAX },
       });
     },

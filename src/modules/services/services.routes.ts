@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { errors } from '../../platform/errors.js';
 import { formatDate, londonToday } from '../../platform/format.js';
 import { translate } from '../../platform/i18n.js';
-import { renderPage } from '../../platform/page-context.js';
+import { notice, renderPage } from '../../platform/page-context.js';
 import { actorFor } from '../../platform/request-context.js';
 import { page, zodFieldErrors } from '../../platform/routes.js';
 import { activityEntry, activityForm as activityFormFor, correctActivity, recordActivity } from './activity.service.js';
@@ -19,7 +19,6 @@ import { financialYear, financialYearOf, parseFinancialYear } from './services.p
 
 /** The partnership's services (issue 6): list, a service's page, referrals and stages, aggregate entries, reports. */
 
-const notice = (request: FastifyRequest, key: string) => request.server.sessions.setFlash(request.session!.idHash, { notice: translate('en', key) });
 /** A form's own fields refused together with the definition's questions, so the summary lists every problem at once. */
 const allProblems = (formError: z.ZodError, answers: { success: boolean; error?: z.ZodError }) => [
   ...zodFieldErrors(formError),

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../platform/errors.js';
 import { translate } from '../../platform/i18n.js';
-import { renderPage } from '../../platform/page-context.js';
+import { notice, renderPage } from '../../platform/page-context.js';
 import { actorFor } from '../../platform/request-context.js';
 import { page } from '../../platform/routes.js';
 import * as schemas from './services.schemas.js';
@@ -10,8 +10,6 @@ import { changeService, configureService, serviceSettings } from './services.ser
 /** Which services the partnership runs, who provides each and its capacity: for those who manage its settings. */
 export function registerServiceSettingsRoutes(app: FastifyInstance): void {
   const db = app.db;
-  const notice = (request: Parameters<typeof actorFor>[0], key: string) =>
-    request.server.sessions.setFlash(request.session!.idHash, { notice: translate('en', key) });
   const agencyItems = (agencies: { id: string; name: string }[], chosen: unknown) => [
     { value: '', text: translate('en', 'services.settings.chooseAgency') },
     ...agencies.map((a) => ({ value: a.id, text: a.name, selected: a.id === chosen })),
