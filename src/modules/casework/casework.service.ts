@@ -1,9 +1,11 @@
 import type { Db } from '../../db/database.js';
-import { errors } from '../../platform/errors.js';
+import { errors, HarbourError } from '../../platform/errors.js';
 import { londonToday, shiftDays } from '../../platform/format.js';
+import type { UserPrincipal } from '../../platform/principal.js';
 import type { Actor } from '../../platform/request-context.js';
 import { actingTransaction } from '../../platform/transactions.js';
-import { personRecord } from '../people/person.service.js';
+import { listContacts as listPersonContacts } from '../people/person.contacts.repository.js';
+import { personRecord, visiblePerson } from '../people/person.service.js';
 import { caseworkErrors } from './casework.errors.js';
 import { caseworker, isManager, manager, mayOpen } from './casework.policy.js';
 import * as repo from './casework.repository.js';
@@ -87,8 +89,8 @@ async function openIdvaCase(db: Db, actor: Actor, id: string) {
   return { viewer, found, today };
 }
 
-/** The victim's safe-contact rules and record, as the people module keeps them (read with the viewer's access). */
-async function victimOf(db: Db, actor: Actor, caseId: string) {
+/** The case's victim, if the viewer may see them ("must not see" on the person answers not found). */
+async function visibleVictim<T>(db: Db, actor: Actor, caseId: string, read: (viewer: UserPrincipal, personId: string) => Promise<T>): Promise<T | null> {
   const viewer = caseworker(actor);
   const victim = await db
     .selectFrom('case_people')
@@ -98,21 +100,32 @@ async function victimOf(db: Db, actor: Actor, caseId: string) {
     .where('role', '=', 'victim')
     .executeTakeFirst();
   if (!victim) return null;
-  const record = await personRecord({ db }, viewer, victim.person_id).catch(() => null);
-  if (!record) return null;
-  const rules: SafeContactRules = {
-    contacts: record.contacts.map((c) => ({ id: c.id, isSafe: c.is_safe })),
-    voicemailAllowed: record.person.voicemail_allowed,
-    doNotWriteHome: record.person.do_not_write_home,
-    safeTimes: record.person.safe_times,
-  };
-  return { record, rules };
+  return read(viewer, victim.person_id).catch((error: unknown) => {
+    if (error instanceof HarbourError && error.code === 'not_found') return null;
+    throw error;
+  });
 }
+
+/** The victim's record as the person page shows it: the case page leads with its safe-contact banner. */
+const victimRecord = (db: Db, actor: Actor, caseId: string) => visibleVictim(db, actor, caseId, (viewer, id) => personRecord({ db }, viewer, id));
+
+/** Only what checking a contact needs: the person's safe-contact settings and which numbers and addresses are safe. */
+const victimRules = (db: Db, actor: Actor, caseId: string) =>
+  visibleVictim(db, actor, caseId, async (viewer, id): Promise<SafeContactRules> => {
+    const person = await visiblePerson(db, viewer, id);
+    const contacts = await listPersonContacts(db, viewer.partnershipId, id);
+    return {
+      contacts: contacts.map((c) => ({ id: c.id, isSafe: c.is_safe })),
+      voicemailAllowed: person.voicemail_allowed,
+      doNotWriteHome: person.do_not_write_home,
+      safeTimes: person.safe_times,
+    };
+  });
 
 export async function idvaCasePage(db: Db, actor: Actor, id: string) {
   const { viewer, found, today } = await openIdvaCase(db, actor, id);
-  const [contacts, victim] = await Promise.all([repo.listContacts(db, viewer.partnershipId, id), victimOf(db, actor, found.case_id)]);
-  return { idvaCase: found, contacts, victim, today };
+  const [contacts, record] = await Promise.all([repo.listContacts(db, viewer.partnershipId, id), victimRecord(db, actor, found.case_id)]);
+  return { idvaCase: found, contacts, victim: record ? { record } : null, today };
 }
 
 /** Logs a contact on an open case; one against the safe-contact rules needs confirming with a reason, and is audited. */
@@ -121,9 +134,9 @@ export async function logContact(db: Db, actor: Actor, id: string, input: Contac
   if (found.status === 'closed') throw caseworkErrors.caseClosed();
   if (input.contactOn > today) throw caseworkErrors.contactInFuture();
   if (input.contactOn < found.allocated_on) throw caseworkErrors.contactBeforeCase(found.allocated_on);
-  const victim = await victimOf(db, actor, found.case_id);
-  if (input.contactValueId && !victim?.rules.contacts.some((c) => c.id === input.contactValueId)) throw caseworkErrors.contactNotTheirs();
-  const unsafe = victim ? unsafeReasons(input, victim.rules) : [];
+  const rules = await victimRules(db, actor, found.case_id);
+  if (input.contactValueId && !rules?.contacts.some((c) => c.id === input.contactValueId)) throw caseworkErrors.contactNotTheirs();
+  const unsafe = rules ? unsafeReasons(input, rules) : [];
   if (unsafe.length) {
     if (!input.confirmUnsafe) throw caseworkErrors.unsafeNotConfirmed(unsafe.map((r) => UNSAFE_TEXT[r]).join('; '));
     if (!input.justification) throw caseworkErrors.justificationRequired();
